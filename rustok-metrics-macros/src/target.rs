@@ -1,0 +1,58 @@
+//! What #[metered] may be put on: a function with a body that runs at run time.
+
+use proc_macro2::{Span, TokenStream};
+use syn::spanned::Spanned;
+use syn::{Item, ItemFn, ReturnType, TraitItemFn, Type};
+
+/// The item as a function, or an error on the token that makes it unfit.
+pub fn parse_target(item: TokenStream) -> syn::Result<ItemFn> {
+    if let Ok(function) = syn::parse2::<ItemFn>(item.clone()) {
+        if let Some(const_token) = function.sig.constness {
+            return Err(syn::Error::new(
+                const_token.span,
+                "#[metered] cannot measure a `const fn`: it reads a clock and updates counters at run time; remove `const` or the attribute",
+            ));
+        }
+        if let ReturnType::Type(_, ty) = &function.sig.output {
+            if let Type::Never(never) = &**ty {
+                return Err(syn::Error::new(
+                    never.span(),
+                    "#[metered] cannot measure a function that returns `!`: it never completes, so there is no outcome to record; remove the attribute",
+                ));
+            }
+        }
+        return Ok(function);
+    }
+    if let Ok(declaration) = syn::parse2::<TraitItemFn>(item.clone()) {
+        return Err(syn::Error::new(
+            declaration.semi_token.map_or(declaration.sig.ident.span(), |semi| semi.span),
+            "#[metered] needs a function body: put it on the method in the `impl`, not on the trait's declaration",
+        ));
+    }
+    let (span, what) = match syn::parse2::<Item>(item) {
+        Ok(item) => describe(&item),
+        Err(_) => (Span::call_site(), "this item"),
+    };
+    Err(syn::Error::new(
+        span,
+        format!("#[metered] goes on a function or method, not on {what}: move it to the `fn` to measure"),
+    ))
+}
+
+/// The keyword that names what the item is, and what to call it.
+fn describe(item: &Item) -> (Span, &'static str) {
+    match item {
+        Item::Struct(item) => (item.struct_token.span, "a struct"),
+        Item::Enum(item) => (item.enum_token.span, "an enum"),
+        Item::Union(item) => (item.union_token.span, "a union"),
+        Item::Impl(item) => (item.impl_token.span, "an impl block"),
+        Item::Trait(item) => (item.trait_token.span, "a trait"),
+        Item::Mod(item) => (item.mod_token.span, "a module"),
+        Item::Const(item) => (item.const_token.span, "a const"),
+        Item::Static(item) => (item.static_token.span, "a static"),
+        Item::Type(item) => (item.type_token.span, "a type alias"),
+        Item::Use(item) => (item.use_token.span, "a use declaration"),
+        Item::Macro(item) => (item.mac.path.span(), "a macro invocation"),
+        other => (other.span(), "this item"),
+    }
+}

@@ -1,0 +1,23 @@
+//! The contract between `#[metered]` and this crate: everything generated
+//! code names, and nothing else. Not public API; it changes with the macro,
+//! which is why the two crates pin each other's exact version.
+
+pub use crate::__rustok_metrics_status_of as status_of;
+pub use crate::call_site::CallSite;
+pub use crate::guard::CallGuard;
+pub use crate::status::classify;
+
+/// Runs a sync body as a closure whose return type is `R` from the start, so
+/// `return` and `?` inside it convert exactly as in the original function.
+#[inline(always)]
+pub fn call<R, F: FnOnce() -> R>(body: F) -> R {
+    body()
+}
+
+/// Always `None`: its type names the output of an async block before the
+/// block's body is type-checked (see the macro's `async_block`).
+#[inline(always)]
+#[must_use]
+pub const fn output_hint<T>() -> Option<T> {
+    None
+}

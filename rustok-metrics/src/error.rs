@@ -1,0 +1,56 @@
+//! The one error type of the runtime.
+
+/// What can go wrong when configuring or rendering metrics.
+///
+/// No call to a metered function ever returns or panics with this: problems
+/// found on a call path (a name clash while registering a family, say) are
+/// kept and reported by the next [`render_metrics`](crate::render_metrics).
+///
+/// ```
+/// use rustok_metrics::TelemetryError;
+///
+/// let err = rustok_metrics::set_duration_buckets("docs_error", vec![1.0, 0.5]).unwrap_err();
+/// assert!(matches!(err, TelemetryError::InvalidBuckets { .. }));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TelemetryError {
+    /// The Prometheus library refused an operation (registration, encoding).
+    #[error("prometheus registry error: {0}")]
+    Prometheus(#[from] prometheus::Error),
+
+    /// A module name that cannot be part of a metric name.
+    #[error(
+        "invalid module name {module:?}: use lowercase ASCII letters, digits and `_`, starting with a letter"
+    )]
+    InvalidModule {
+        /// The name as given.
+        module: String,
+    },
+
+    /// Bucket bounds that Prometheus cannot use.
+    #[error("invalid duration buckets for module `{module}`: {reason}")]
+    InvalidBuckets {
+        /// The module the buckets were meant for.
+        module: String,
+        /// What is wrong with them.
+        reason: &'static str,
+    },
+
+    /// Buckets were set after the module's families already existed.
+    #[error(
+        "duration buckets for module `{module}` can no longer change: its metrics were already used; set them at start-up, before the first metered call"
+    )]
+    BucketsInUse {
+        /// The module whose families already exist.
+        module: String,
+    },
+
+    /// Families that could not be registered, so their series are missing
+    /// from the registry. Usually another collector already took the name.
+    #[error("metric families missing from the registry: {}", problems.join("; "))]
+    Registration {
+        /// One line per family that failed.
+        problems: Vec<String>,
+    },
+}

@@ -1,0 +1,125 @@
+//! Make a service method observable in Prometheus with one line.
+//!
+//! ```
+//! use rustok_metrics::metered;
+//!
+//! # #[derive(Debug)] pub struct ContentError;
+//! pub struct Node { pub id: u64 }
+//! pub type AppResult<T> = Result<T, ContentError>;
+//!
+//! pub struct ContentService;
+//!
+//! impl ContentService {
+//!     #[metered(module = "content", op = "create", kind = "post")]
+//!     pub async fn create_post(&self, title: &str) -> AppResult<Node> {
+//!         if title.is_empty() {
+//!             return Err(ContentError);
+//!         }
+//!         Ok(Node { id: 1 })
+//!     }
+//! }
+//!
+//! #[metered(module = "commerce", op = "checkout")]
+//! fn checkout(items: u32) -> AppResult<u32> {
+//!     Ok(items * 100)
+//! }
+//!
+//! # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     let mut f = std::pin::pin!(f);
+//! #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+//! #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+//! # }
+//! block_on(ContentService.create_post("Hello")).unwrap();
+//! block_on(ContentService.create_post("")).unwrap_err();
+//! checkout(3).unwrap();
+//!
+//! let text = rustok_metrics::render_metrics()?; // Prometheus text format 0.0.4
+//! assert!(text.contains(
+//!     r#"rustok_content_operations_total{kind="post",operation="create",status="error"} 1"#
+//! ));
+//! # Ok::<(), rustok_metrics::TelemetryError>(())
+//! ```
+//!
+//! # What a metered call records
+//!
+//! For each `module` (`[a-z][a-z0-9_]*`):
+//!
+//! - `rustok_<module>_operations_total{operation, kind, status}`, a counter;
+//! - `rustok_<module>_operation_duration_seconds{operation, kind}`, a
+//!   histogram that observes every completed or abandoned call once.
+//!
+//! `kind` is the attribute's `kind = "..."`, or `""`. `status` is one of:
+//!
+//! - `error`: the function returned `Err`. This is decided by the type the
+//!   compiler resolved, so `AppResult<T>`, `std::io::Result<T>`,
+//!   `anyhow::Result<T>` and any other alias of `Result` count, as do `?` and
+//!   early `return`. A bare generic return type `T` counts as `success`.
+//! - `success`: it returned anything else (`Ok`, `()`, `Option`, ...).
+//! - `panic`: it panicked. The panic continues to the caller unchanged.
+//! - `cancelled`: an `async fn`'s future was dropped after its first poll and
+//!   before it completed (a timeout, a `select!` that lost). A future that is
+//!   never polled records nothing.
+//!
+//! On its first call a site creates its four status series at zero, so
+//! `rate()` over `status="error"` exists before the first error.
+//!
+//! An `async fn` is timed from its first poll to its completion or drop, time
+//! spent suspended included: that is the latency its caller sees. A sync
+//! function that returns a future (other than the `Box::pin(async move { .. })`
+//! body that `#[async_trait]` produces, which is measured inside the future)
+//! is measured while it builds the future, not while the future runs.
+//!
+//! # Where the attribute goes
+//!
+//! Free functions and methods, sync and `async`, with any receiver (`&self`,
+//! `&mut self`, `self`, `self: Arc<Self>`), generics, `where` clauses,
+//! lifetimes, `impl Trait` in argument and return position, `async fn` in
+//! trait impls and methods of `#[async_trait]` impls. Attributes such as
+//! `#[must_use]` and docs are kept; the future of a metered `async fn` is
+//! `Send` whenever the original was. Not on a `const fn`, a function
+//! returning `!`, or a method declaration without a body.
+//!
+//! The generated code names `::rustok_metrics`, so depend on this crate under
+//! its own name: renaming it in `Cargo.toml` (`metrics = { package =
+//! "rustok-metrics" }`) is not supported.
+//!
+//! # Cost
+//!
+//! Each call site holds its series in a `static`, resolved on its first call
+//! (a `std::sync::OnceLock`); later calls do no hashing, locking or
+//! allocation. Statics use the standard library's `LazyLock`/`OnceLock`, not
+//! `lazy_static`, so users need no extra dependency.
+
+mod call_site;
+mod error;
+mod guard;
+mod legacy;
+mod module;
+mod platform;
+mod registry;
+mod status;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use error::TelemetryError;
+pub use legacy::*;
+pub use module::{ModuleMetrics, module_metrics, set_duration_buckets};
+pub use platform::{KindGauge, commerce, content};
+pub use registry::{MetricsHandle, registry, render_metrics};
+pub use status::Status;
+
+/// The `prometheus` crate this one is built on, so your own collectors need no
+/// second dependency.
+pub use prometheus;
+
+/// Measures every call of a function: see the [crate documentation](crate).
+///
+/// ```
+/// #[rustok_metrics::metered(module = "docs_attr", op = "load", kind = "page")]
+/// fn load(id: u64) -> std::io::Result<u64> {
+///     Ok(id)
+/// }
+/// assert_eq!(load(7).unwrap(), 7);
+/// ```
+pub use rustok_metrics_macros::metered;

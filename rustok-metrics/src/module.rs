@@ -1,0 +1,190 @@
+//! The metric families of one module, created on first use.
+//!
+//! `rustok_<module>_operations_total{operation,kind,status}` and
+//! `rustok_<module>_operation_duration_seconds{operation,kind}` are made the
+//! first time a metered call or an accessor touches the module. Until then
+//! its duration buckets may be set; after, they are fixed, so every series of
+//! a family shares one bucket layout, as Prometheus aggregation requires.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts};
+
+use crate::TelemetryError;
+use crate::registry::register;
+
+/// The two families every module has.
+///
+/// ```
+/// let families = rustok_metrics::module_metrics("docs_module")?;
+/// families.operations_total().with_label_values(&["import", "", "success"]).inc();
+/// assert_eq!(families.name(), "docs_module");
+/// # Ok::<(), rustok_metrics::TelemetryError>(())
+/// ```
+#[derive(Debug)]
+pub struct ModuleMetrics {
+    name: String,
+    operations_total: IntCounterVec,
+    operation_duration_seconds: HistogramVec,
+}
+
+impl ModuleMetrics {
+    /// The module name, as in `rustok_<name>_operations_total`.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `rustok_<module>_operations_total{operation, kind, status}`.
+    #[must_use]
+    pub fn operations_total(&self) -> &IntCounterVec {
+        &self.operations_total
+    }
+
+    /// `rustok_<module>_operation_duration_seconds{operation, kind}`.
+    #[must_use]
+    pub fn operation_duration_seconds(&self) -> &HistogramVec {
+        &self.operation_duration_seconds
+    }
+}
+
+enum Slot {
+    /// Buckets chosen, families not made yet.
+    Configured(Vec<f64>),
+    Live(&'static ModuleMetrics),
+}
+
+static MODULES: LazyLock<Mutex<HashMap<String, Slot>>> = LazyLock::new(Mutex::default);
+
+/// The families of `module`, created (and registered in
+/// [`registry()`](crate::registry)) on first use.
+///
+/// # Errors
+/// [`TelemetryError::InvalidModule`] when `module` is not `[a-z][a-z0-9_]*`.
+pub fn module_metrics(module: &str) -> Result<&'static ModuleMetrics, TelemetryError> {
+    if is_metric_name_segment(module) {
+        Ok(live(module))
+    } else {
+        Err(TelemetryError::InvalidModule {
+            module: module.to_owned(),
+        })
+    }
+}
+
+/// The histogram buckets (upper bounds in seconds) of
+/// `rustok_<module>_operation_duration_seconds`. Call it at start-up: once the
+/// module's families exist, the buckets can no longer change. Modules without
+/// a setting use Prometheus' standard buckets, `0.005` to `10` seconds.
+///
+/// ```
+/// rustok_metrics::set_duration_buckets("docs_search", vec![0.001, 0.01, 0.1])?;
+///
+/// #[rustok_metrics::metered(module = "docs_search", op = "query")]
+/// fn query() {}
+/// query();
+///
+/// let err = rustok_metrics::set_duration_buckets("docs_search", vec![1.0]).unwrap_err();
+/// assert!(matches!(err, rustok_metrics::TelemetryError::BucketsInUse { .. }));
+/// # Ok::<(), rustok_metrics::TelemetryError>(())
+/// ```
+///
+/// # Errors
+/// [`TelemetryError::InvalidModule`] for a bad name,
+/// [`TelemetryError::InvalidBuckets`] unless the bounds are finite, positive
+/// and strictly increasing, and [`TelemetryError::BucketsInUse`] when the
+/// module's families already exist.
+pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), TelemetryError> {
+    if !is_metric_name_segment(module) {
+        return Err(TelemetryError::InvalidModule {
+            module: module.to_owned(),
+        });
+    }
+    if let Some(reason) = bucket_problem(&buckets) {
+        return Err(TelemetryError::InvalidBuckets {
+            module: module.to_owned(),
+            reason,
+        });
+    }
+    let mut modules = MODULES.lock().unwrap_or_else(PoisonError::into_inner);
+    match modules.get(module) {
+        Some(Slot::Live(_)) => Err(TelemetryError::BucketsInUse {
+            module: module.to_owned(),
+        }),
+        _ => {
+            modules.insert(module.to_owned(), Slot::Configured(buckets));
+            Ok(())
+        }
+    }
+}
+
+fn bucket_problem(buckets: &[f64]) -> Option<&'static str> {
+    if buckets.is_empty() {
+        Some("give at least one upper bound")
+    } else if !buckets.iter().all(|b| b.is_finite() && *b > 0.0) {
+        Some("every bound must be a finite number of seconds above zero")
+    } else if !buckets.windows(2).all(|pair| pair[0] < pair[1]) {
+        Some("bounds must be strictly increasing")
+    } else {
+        None
+    }
+}
+
+/// The families of a module whose name is already known to be valid.
+pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
+    let mut modules = MODULES.lock().unwrap_or_else(PoisonError::into_inner);
+    let buckets = match modules.get(module) {
+        Some(Slot::Live(metrics)) => return metrics,
+        Some(Slot::Configured(buckets)) => buckets.clone(),
+        None => prometheus::DEFAULT_BUCKETS.to_vec(),
+    };
+    let metrics: &'static ModuleMetrics = Box::leak(Box::new(create(module, buckets)));
+    register(Box::new(metrics.operations_total.clone()), module);
+    register(Box::new(metrics.operation_duration_seconds.clone()), module);
+    modules.insert(module.to_owned(), Slot::Live(metrics));
+    metrics
+}
+
+fn create(module: &str, buckets: Vec<f64>) -> ModuleMetrics {
+    let operations = Opts::new(
+        format!("rustok_{module}_operations_total"),
+        format!("Calls of {module} operations, by operation, kind and how they ended (status: success, error, panic, cancelled)."),
+    );
+    let duration = HistogramOpts::new(
+        format!("rustok_{module}_operation_duration_seconds"),
+        format!("Duration in seconds of {module} operations, including time suspended, by operation and kind."),
+    )
+    .buckets(buckets);
+    ModuleMetrics {
+        name: module.to_owned(),
+        operations_total: valid(IntCounterVec::new(operations, &["operation", "kind", "status"])),
+        operation_duration_seconds: valid(HistogramVec::new(duration, &["operation", "kind"])),
+    }
+}
+
+/// Prometheus only rejects a family for an invalid name, empty help or bad
+/// label names; ours are checked before this point (`is_metric_name_segment`,
+/// fixed help and labels, validated buckets), so this cannot fail.
+pub(crate) fn valid<T>(family: prometheus::Result<T>) -> T {
+    match family {
+        Ok(family) => family,
+        Err(error) => unreachable!("rustok-metrics built an invalid family: {error}"),
+    }
+}
+
+/// `[a-z][a-z0-9_]*`: what may stand between `rustok_` and `_operations_total`.
+pub(crate) const fn is_metric_name_segment(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || !bytes[0].is_ascii_lowercase() {
+        return false;
+    }
+    let mut i = 1;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

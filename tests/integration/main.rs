@@ -1,0 +1,5 @@
+//! Integration tests: every test uses its own module or operation names, so
+//! they read their own series from the shared registry in any order.
+
+mod statuses;
+mod support;

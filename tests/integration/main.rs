@@ -1,5 +1,9 @@
 //! Integration tests: every test uses its own module or operation names, so
 //! they read their own series from the shared registry in any order.
 
+mod receivers;
+mod results;
+mod shapes;
 mod statuses;
 mod support;
+mod traits;

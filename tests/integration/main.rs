@@ -1,6 +1,10 @@
 //! Integration tests: every test uses its own module or operation names, so
 //! they read their own series from the shared registry in any order.
 
+mod buckets;
+mod concurrency;
+mod hygiene;
+mod platform;
 mod receivers;
 mod results;
 mod shapes;

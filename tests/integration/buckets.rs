@@ -1,0 +1,69 @@
+//! Duration buckets per module: settable before first use, an error after.
+
+use rustok_metrics::{TelemetryError, metered, set_duration_buckets};
+
+use crate::support::scrape;
+
+#[metered(module = "it_buckets", op = "fast")]
+fn fast() {}
+
+#[test]
+fn buckets_set_before_first_use_shape_the_histogram_and_then_lock() {
+    set_duration_buckets("it_buckets", vec![0.5, 2.0]).unwrap();
+    // Still not used: a second setting replaces the first.
+    set_duration_buckets("it_buckets", vec![0.25, 1.0, 4.0]).unwrap();
+    fast();
+
+    let scrape = scrape();
+    let bucket = |le: &str| {
+        scrape.value(
+            "rustok_it_buckets_operation_duration_seconds_bucket",
+            &[("operation", "fast"), ("kind", ""), ("le", le)],
+        )
+    };
+    assert_eq!(bucket("0.25"), Some(1.0));
+    assert_eq!(bucket("4"), Some(1.0));
+    assert_eq!(bucket("+Inf"), Some(1.0));
+    assert_eq!(bucket("0.005"), None, "default buckets replaced");
+
+    let err = set_duration_buckets("it_buckets", vec![1.0]).unwrap_err();
+    assert!(matches!(&err, TelemetryError::BucketsInUse { module } if module == "it_buckets"));
+    assert!(err.to_string().contains("before the first metered call"), "{err}");
+}
+
+#[test]
+fn default_buckets_are_the_standard_service_buckets() {
+    #[metered(module = "it_buckets_default", op = "op")]
+    fn op() {}
+    op();
+    let scrape = scrape();
+    let bounds: Vec<_> = scrape
+        .samples
+        .iter()
+        .filter(|s| s.name == "rustok_it_buckets_default_operation_duration_seconds_bucket")
+        .map(|s| s.labels["le"].clone())
+        .collect();
+    assert_eq!(
+        bounds,
+        ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"]
+    );
+}
+
+#[test]
+fn invalid_buckets_and_module_names_are_errors() {
+    for bad in [vec![], vec![1.0, 1.0], vec![2.0, 1.0], vec![f64::NAN], vec![-1.0]] {
+        let err = set_duration_buckets("it_buckets_invalid", bad.clone()).unwrap_err();
+        assert!(matches!(err, TelemetryError::InvalidBuckets { .. }), "{bad:?}");
+    }
+    let err = set_duration_buckets("Bad-Name", vec![1.0]).unwrap_err();
+    assert!(matches!(err, TelemetryError::InvalidModule { .. }));
+    assert!(rustok_metrics::module_metrics("9lives").is_err());
+}
+
+#[test]
+fn accessing_a_modules_families_also_locks_its_buckets() {
+    let families = rustok_metrics::module_metrics("it_buckets_touched").unwrap();
+    assert_eq!(families.name(), "it_buckets_touched");
+    let err = set_duration_buckets("it_buckets_touched", vec![1.0]).unwrap_err();
+    assert!(matches!(err, TelemetryError::BucketsInUse { .. }));
+}

@@ -1,0 +1,59 @@
+//! The seed platform's families: typed API and old static names.
+
+use rustok_metrics::{COMMERCE_ORDERS_TOTAL, CONTENT_OPERATIONS_TOTAL, commerce, content, metered};
+
+use crate::support::scrape;
+
+#[metered(module = "content", op = "it_legacy_create", kind = "post")]
+fn create_post() -> Result<(), ()> {
+    Ok(())
+}
+
+#[test]
+fn old_static_names_count_into_the_same_series_as_metered() {
+    create_post().unwrap();
+    CONTENT_OPERATIONS_TOTAL
+        .with_label_values(&["it_legacy_create", "post", "success"])
+        .inc();
+    content::operations_total()
+        .with_label_values(&["it_legacy_create", "post", "error"])
+        .inc();
+    let scrape = scrape();
+    assert_eq!(scrape.calls("content", "it_legacy_create", "post", "success"), Some(2));
+    assert_eq!(scrape.calls("content", "it_legacy_create", "post", "error"), Some(1));
+}
+
+#[test]
+fn platform_gauges_have_their_documented_names() {
+    content::nodes().set("it_page", 4);
+    commerce::products().set("it_physical", 9);
+    COMMERCE_ORDERS_TOTAL.with_label_values(&["it_subscription"]).set(2);
+    commerce::orders().inc("it_subscription");
+    let scrape = scrape();
+    assert_eq!(scrape.value("rustok_content_nodes", &[("kind", "it_page")]), Some(4.0));
+    assert_eq!(
+        scrape.value("rustok_commerce_products", &[("kind", "it_physical")]),
+        Some(9.0)
+    );
+    assert_eq!(
+        scrape.value("rustok_commerce_orders", &[("kind", "it_subscription")]),
+        Some(3.0)
+    );
+    assert!(scrape.text.contains("# TYPE rustok_content_nodes gauge"));
+}
+
+#[test]
+fn own_collectors_render_with_ours_and_process_metrics_exist() {
+    use rustok_metrics::prometheus::{IntCounter, Opts};
+    let jobs = IntCounter::with_opts(Opts::new("it_own_jobs_total", "Jobs.")).unwrap();
+    rustok_metrics::registry().register(Box::new(jobs.clone())).unwrap();
+    jobs.inc_by(3);
+    let handle = rustok_metrics::MetricsHandle::new();
+    let text = handle.render().unwrap();
+    assert!(text.lines().any(|line| line == "it_own_jobs_total 3"), "{text}");
+    if cfg!(target_os = "linux") {
+        let scrape = scrape();
+        assert!(scrape.has_family("process_cpu_seconds_total"));
+        assert!(scrape.has_family("process_resident_memory_bytes"));
+    }
+}

@@ -1,0 +1,140 @@
+//! A user crate that denies every warning and clippy's pedantic group, and
+//! uses every form of `#[metered]`: if the expansion caused a warning, `cargo
+//! clippy --all-targets -- -D warnings` (run by `.ci/run`) would fail here.
+#![deny(warnings, clippy::pedantic)]
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use rustok_metrics::metered;
+
+/// An error of the content service.
+#[derive(Debug)]
+pub struct ContentError;
+
+/// The service's result alias.
+pub type AppResult<T> = Result<T, ContentError>;
+
+/// A stored node.
+#[derive(Debug, Default)]
+pub struct Node {
+    /// Its id.
+    pub id: u64,
+}
+
+/// The content service.
+#[derive(Debug, Default)]
+pub struct ContentService {
+    nodes: Vec<Node>,
+}
+
+impl ContentService {
+    /// Creates a node.
+    ///
+    /// # Errors
+    /// When `id` is zero.
+    #[metered(module = "lint", op = "create", kind = "post")]
+    pub async fn create(&mut self, id: u64) -> AppResult<&Node> {
+        if id == 0 {
+            return Err(ContentError);
+        }
+        self.nodes.push(Node { id });
+        self.nodes.last().ok_or(ContentError)
+    }
+
+    /// Counts nodes.
+    #[must_use]
+    #[metered(module = "lint", op = "count")]
+    pub fn count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The first node, mutably.
+    #[metered(module = "lint", op = "first")]
+    pub fn first(&mut self) -> Option<&mut Node> {
+        self.nodes.first_mut()
+    }
+
+    /// Consumes the service.
+    #[must_use]
+    #[metered(module = "lint", op = "into_ids")]
+    pub fn into_ids(self) -> Vec<u64> {
+        self.nodes.into_iter().map(|node| node.id).collect()
+    }
+
+    /// Shared ownership receiver.
+    #[must_use]
+    #[metered(module = "lint", op = "shared")]
+    pub fn shared(self: Arc<Self>) -> usize {
+        self.nodes.len()
+    }
+}
+
+/// Parses a number.
+///
+/// # Errors
+/// When `input` is not a number.
+#[metered(module = "lint", op = "parse")]
+pub fn parse(input: &str) -> Result<u32, std::num::ParseIntError> {
+    let value = input.trim().parse::<u32>()?;
+    Ok(value)
+}
+
+/// Doubles every item.
+#[metered(module = "lint", op = "double")]
+pub fn double<I>(items: I) -> impl Iterator<Item = u32>
+where
+    I: IntoIterator<Item = u32>,
+{
+    items.into_iter().map(|item| item * 2)
+}
+
+/// Never returns normally.
+///
+/// # Panics
+/// Always.
+#[metered(module = "lint", op = "fail")]
+pub fn fail() -> u32 {
+    unimplemented!("by design")
+}
+
+/// Diverges inside an async fn.
+///
+/// # Panics
+/// Always.
+#[metered(module = "lint", op = "fail_async")]
+pub async fn fail_async() -> AppResult<u32> {
+    todo!()
+}
+
+/// A repository behind `#[async_trait]`.
+#[async_trait]
+pub trait Repository {
+    /// Loads a node.
+    async fn load(&self, id: u64) -> AppResult<Node>;
+}
+
+/// An in-memory repository.
+#[derive(Debug)]
+pub struct Memory;
+
+#[async_trait]
+impl Repository for Memory {
+    #[metered(module = "lint", op = "load", kind = "node")]
+    async fn load(&self, id: u64) -> AppResult<Node> {
+        Ok(Node { id })
+    }
+}
+
+/// A native async trait.
+pub trait Cache {
+    /// Reads a value.
+    fn get(&self, key: &str) -> impl std::future::Future<Output = Option<u64>> + Send;
+}
+
+impl Cache for Memory {
+    #[metered(module = "lint", op = "get")]
+    async fn get(&self, key: &str) -> Option<u64> {
+        key.parse().ok()
+    }
+}

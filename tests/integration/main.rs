@@ -5,6 +5,7 @@ mod buckets;
 mod concurrency;
 mod hygiene;
 mod platform;
+mod promtool;
 mod receivers;
 mod results;
 mod shapes;

@@ -9,7 +9,7 @@ use crate::support::{block_on, scrape};
 #[metered(module = "it_shape", op = "largest")]
 fn largest<T: PartialOrd + Copy>(items: &[T]) -> Option<T>
 where
-    T: std::fmt::Debug,
+    [T]: std::fmt::Debug,
 {
     let mut best = *items.first()?;
     for &item in items {

@@ -1,0 +1,19 @@
+use rustok_metrics::metered;
+
+#[metered(module = "content", op = "count")]
+fn count() -> u32 {
+    "not a number"
+}
+
+#[metered(module = "content", op = "parse")]
+fn parse(input: &str) {
+    let _n: u32 = input.parse()?;
+}
+
+#[metered(module = "content", op = "load")]
+async fn load() -> Result<u32, String> {
+    let n: u32 = "1".parse()?;
+    Ok(n)
+}
+
+fn main() {}

@@ -74,7 +74,9 @@ fn instrument(args: &MeteredArgs, mut function: ItemFn) -> TokenStream {
 /// call and never visible to the user's code.
 fn start_guard(args: &MeteredArgs, locals: &Locals) -> TokenStream {
     let MeteredArgs { module, op, kind } = args;
-    let kind = kind.as_ref().map_or_else(|| quote!(""), |kind| quote!(#kind));
+    let kind = kind
+        .as_ref()
+        .map_or_else(|| quote!(""), |kind| quote!(#kind));
     let guard = &locals.guard;
     quote! {
         let #guard = {

@@ -25,7 +25,9 @@ pub fn parse_target(item: TokenStream) -> syn::Result<ItemFn> {
     }
     if let Ok(declaration) = syn::parse2::<TraitItemFn>(item.clone()) {
         return Err(syn::Error::new(
-            declaration.semi_token.map_or(declaration.sig.ident.span(), |semi| semi.span),
+            declaration
+                .semi_token
+                .map_or(declaration.sig.ident.span(), |semi| semi.span),
             "#[metered] needs a function body: put it on the method in the `impl`, not on the trait's declaration",
         ));
     }
@@ -35,7 +37,9 @@ pub fn parse_target(item: TokenStream) -> syn::Result<ItemFn> {
     };
     Err(syn::Error::new(
         span,
-        format!("#[metered] goes on a function or method, not on {what}: move it to the `fn` to measure"),
+        format!(
+            "#[metered] goes on a function or method, not on {what}: move it to the `fn` to measure"
+        ),
     ))
 }
 

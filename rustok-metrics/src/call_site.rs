@@ -68,9 +68,11 @@ impl CallSite {
             let (operation, kind) = (self.operation, self.kind);
             Series {
                 by_status: Status::ALL.map(|status| {
-                    families
-                        .operations_total()
-                        .with_label_values(&[operation, kind, status.as_str()])
+                    families.operations_total().with_label_values(&[
+                        operation,
+                        kind,
+                        status.as_str(),
+                    ])
                 }),
                 duration: families
                     .operation_duration_seconds()

@@ -4,7 +4,7 @@
 //! use rustok_metrics::metered;
 //!
 //! # #[derive(Debug)] pub struct ContentError;
-//! pub struct Node { pub id: u64 }
+//! #[derive(Debug)] pub struct Node { pub id: u64 }
 //! pub type AppResult<T> = Result<T, ContentError>;
 //!
 //! pub struct ContentService;

@@ -148,7 +148,9 @@ pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
 fn create(module: &str, buckets: Vec<f64>) -> ModuleMetrics {
     let operations = Opts::new(
         format!("rustok_{module}_operations_total"),
-        format!("Calls of {module} operations, by operation, kind and how they ended (status: success, error, panic, cancelled)."),
+        format!(
+            "Calls of {module} operations, by operation, kind and how they ended (status: success, error, panic, cancelled)."
+        ),
     );
     let duration = HistogramOpts::new(
         format!("rustok_{module}_operation_duration_seconds"),
@@ -157,7 +159,10 @@ fn create(module: &str, buckets: Vec<f64>) -> ModuleMetrics {
     .buckets(buckets);
     ModuleMetrics {
         name: module.to_owned(),
-        operations_total: valid(IntCounterVec::new(operations, &["operation", "kind", "status"])),
+        operations_total: valid(IntCounterVec::new(
+            operations,
+            &["operation", "kind", "status"],
+        )),
         operation_duration_seconds: valid(HistogramVec::new(duration, &["operation", "kind"])),
     }
 }
@@ -187,4 +192,28 @@ pub(crate) const fn is_metric_name_segment(name: &str) -> bool {
         i += 1;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bucket_problem, is_metric_name_segment};
+
+    #[test]
+    fn metric_name_segments() {
+        for good in ["content", "a", "http2", "order_items"] {
+            assert!(is_metric_name_segment(good), "{good}");
+        }
+        for bad in ["", "Content", "2fa", "_x", "a-b", "a b", "é"] {
+            assert!(!is_metric_name_segment(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bucket_rules() {
+        assert_eq!(bucket_problem(&[0.1, 1.0]), None);
+        assert!(bucket_problem(&[]).is_some());
+        assert!(bucket_problem(&[0.0]).is_some());
+        assert!(bucket_problem(&[f64::INFINITY]).is_some());
+        assert!(bucket_problem(&[1.0, 0.5]).is_some());
+    }
 }

@@ -107,9 +107,8 @@ pub mod commerce {
     static PRODUCTS: LazyLock<KindGauge> = LazyLock::new(|| {
         KindGauge::new("rustok_commerce_products", "Products that exist, by kind.")
     });
-    static ORDERS: LazyLock<KindGauge> = LazyLock::new(|| {
-        KindGauge::new("rustok_commerce_orders", "Orders that exist, by kind.")
-    });
+    static ORDERS: LazyLock<KindGauge> =
+        LazyLock::new(|| KindGauge::new("rustok_commerce_orders", "Orders that exist, by kind."));
 
     /// `rustok_commerce_operations_total{operation, kind, status}`: what
     /// `#[metered(module = "commerce", ..)]` counts into.

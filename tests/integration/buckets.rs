@@ -28,7 +28,10 @@ fn buckets_set_before_first_use_shape_the_histogram_and_then_lock() {
 
     let err = set_duration_buckets("it_buckets", vec![1.0]).unwrap_err();
     assert!(matches!(&err, TelemetryError::BucketsInUse { module } if module == "it_buckets"));
-    assert!(err.to_string().contains("before the first metered call"), "{err}");
+    assert!(
+        err.to_string().contains("before the first metered call"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -45,15 +48,26 @@ fn default_buckets_are_the_standard_service_buckets() {
         .collect();
     assert_eq!(
         bounds,
-        ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"]
+        [
+            "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"
+        ]
     );
 }
 
 #[test]
 fn invalid_buckets_and_module_names_are_errors() {
-    for bad in [vec![], vec![1.0, 1.0], vec![2.0, 1.0], vec![f64::NAN], vec![-1.0]] {
+    for bad in [
+        vec![],
+        vec![1.0, 1.0],
+        vec![2.0, 1.0],
+        vec![f64::NAN],
+        vec![-1.0],
+    ] {
         let err = set_duration_buckets("it_buckets_invalid", bad.clone()).unwrap_err();
-        assert!(matches!(err, TelemetryError::InvalidBuckets { .. }), "{bad:?}");
+        assert!(
+            matches!(err, TelemetryError::InvalidBuckets { .. }),
+            "{bad:?}"
+        );
     }
     let err = set_duration_buckets("Bad-Name", vec![1.0]).unwrap_err();
     assert!(matches!(err, TelemetryError::InvalidModule { .. }));

@@ -32,5 +32,8 @@ fn two_threads_calling_one_function_lose_no_increment() {
         scrape.statuses("it_threads", "hit"),
         [2 * PER_THREAD - errors, errors, 0, 0]
     );
-    assert_eq!(scrape.observed("it_threads", "hit", ""), Some(2 * PER_THREAD));
+    assert_eq!(
+        scrape.observed("it_threads", "hit", ""),
+        Some(2 * PER_THREAD)
+    );
 }

@@ -19,18 +19,29 @@ fn old_static_names_count_into_the_same_series_as_metered() {
         .with_label_values(&["it_legacy_create", "post", "error"])
         .inc();
     let scrape = scrape();
-    assert_eq!(scrape.calls("content", "it_legacy_create", "post", "success"), Some(2));
-    assert_eq!(scrape.calls("content", "it_legacy_create", "post", "error"), Some(1));
+    assert_eq!(
+        scrape.calls("content", "it_legacy_create", "post", "success"),
+        Some(2)
+    );
+    assert_eq!(
+        scrape.calls("content", "it_legacy_create", "post", "error"),
+        Some(1)
+    );
 }
 
 #[test]
 fn platform_gauges_have_their_documented_names() {
     content::nodes().set("it_page", 4);
     commerce::products().set("it_physical", 9);
-    COMMERCE_ORDERS_TOTAL.with_label_values(&["it_subscription"]).set(2);
+    COMMERCE_ORDERS_TOTAL
+        .with_label_values(&["it_subscription"])
+        .set(2);
     commerce::orders().inc("it_subscription");
     let scrape = scrape();
-    assert_eq!(scrape.value("rustok_content_nodes", &[("kind", "it_page")]), Some(4.0));
+    assert_eq!(
+        scrape.value("rustok_content_nodes", &[("kind", "it_page")]),
+        Some(4.0)
+    );
     assert_eq!(
         scrape.value("rustok_commerce_products", &[("kind", "it_physical")]),
         Some(9.0)
@@ -46,11 +57,16 @@ fn platform_gauges_have_their_documented_names() {
 fn own_collectors_render_with_ours_and_process_metrics_exist() {
     use rustok_metrics::prometheus::{IntCounter, Opts};
     let jobs = IntCounter::with_opts(Opts::new("it_own_jobs_total", "Jobs.")).unwrap();
-    rustok_metrics::registry().register(Box::new(jobs.clone())).unwrap();
+    rustok_metrics::registry()
+        .register(Box::new(jobs.clone()))
+        .unwrap();
     jobs.inc_by(3);
     let handle = rustok_metrics::MetricsHandle::new();
     let text = handle.render().unwrap();
-    assert!(text.lines().any(|line| line == "it_own_jobs_total 3"), "{text}");
+    assert!(
+        text.lines().any(|line| line == "it_own_jobs_total 3"),
+        "{text}"
+    );
     if cfg!(target_os = "linux") {
         let scrape = scrape();
         assert!(scrape.has_family("process_cpu_seconds_total"));

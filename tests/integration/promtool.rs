@@ -20,7 +20,11 @@ async fn publish(id: u32) -> Result<u32, String> {
 #[metered(module = "commerce", op = "it_promtool_checkout")]
 fn checkout(total: u32) -> Result<u32, CheckoutError> {
     assert!(total < 1_000, "total overflow");
-    if total == 0 { Err(CheckoutError) } else { Ok(total) }
+    if total == 0 {
+        Err(CheckoutError)
+    } else {
+        Ok(total)
+    }
 }
 
 /// `promtool` when installed; `None` locally without it, a failure under CI.

@@ -40,7 +40,11 @@ impl Counter {
 
     #[metered(module = "it_receiver", op = "peek")]
     fn peek<'a>(&'a self, other: &'a u64) -> &'a u64 {
-        if self.value > *other { &self.value } else { other }
+        if self.value > *other {
+            &self.value
+        } else {
+            other
+        }
     }
 
     #[metered(module = "it_receiver", op = "async_mut")]
@@ -77,7 +81,14 @@ fn every_receiver_kind_is_counted() {
 
     let scrape = scrape();
     for op in [
-        "by_ref", "by_mut", "by_value", "by_arc", "slot", "peek", "async_mut", "async_arc",
+        "by_ref",
+        "by_mut",
+        "by_value",
+        "by_arc",
+        "slot",
+        "peek",
+        "async_mut",
+        "async_arc",
         "async_value",
     ] {
         assert_eq!(scrape.statuses("it_receiver", op), [1, 0, 0, 0], "{op}");

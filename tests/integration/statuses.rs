@@ -79,8 +79,14 @@ fn async_results_and_panics() {
     let caught = catch_unwind(AssertUnwindSafe(|| block_on(crash()))).unwrap_err();
     assert_eq!(caught.downcast_ref::<&str>(), Some(&"async boom"));
     let scrape = scrape();
-    assert_eq!(scrape.calls("it_status_async", "fetch", "post", "success"), Some(1));
-    assert_eq!(scrape.calls("it_status_async", "fetch", "post", "error"), Some(1));
+    assert_eq!(
+        scrape.calls("it_status_async", "fetch", "post", "success"),
+        Some(1)
+    );
+    assert_eq!(
+        scrape.calls("it_status_async", "fetch", "post", "error"),
+        Some(1)
+    );
     assert_eq!(scrape.statuses("it_status_async", "crash"), [0, 0, 1, 0]);
 }
 
@@ -104,7 +110,10 @@ fn dropped_future_is_cancelled_and_unpolled_future_records_nothing() {
     let scrape = scrape();
     assert_eq!(scrape.statuses("it_status_cancel", "slow"), [0, 0, 0, 1]);
     assert_eq!(scrape.observed("it_status_cancel", "slow", ""), Some(1));
-    assert_eq!(scrape.observed("it_status_cancel", "never_polled", ""), None);
+    assert_eq!(
+        scrape.observed("it_status_cancel", "never_polled", ""),
+        None
+    );
 }
 
 #[test]
@@ -114,7 +123,11 @@ fn first_call_creates_every_status_series_at_zero() {
     once();
     let scrape = scrape();
     for status in ["error", "panic", "cancelled"] {
-        assert_eq!(scrape.calls("it_status_zero", "once", "", status), Some(0), "{status}");
+        assert_eq!(
+            scrape.calls("it_status_zero", "once", "", status),
+            Some(0),
+            "{status}"
+        );
     }
 }
 

@@ -80,7 +80,13 @@ fn async_trait_methods_are_measured_inside_the_boxed_future() {
     drop(unpolled);
 
     let scrape = scrape();
-    assert_eq!(scrape.calls("it_async_trait", "find", "node", "success"), Some(1));
-    assert_eq!(scrape.calls("it_async_trait", "find", "node", "error"), Some(1));
+    assert_eq!(
+        scrape.calls("it_async_trait", "find", "node", "success"),
+        Some(1)
+    );
+    assert_eq!(
+        scrape.calls("it_async_trait", "find", "node", "error"),
+        Some(1)
+    );
     assert_eq!(scrape.observed("it_async_trait", "find", "node"), Some(2));
 }

@@ -60,6 +60,11 @@ fn collect(n: u32) -> Vec<u32> {
     (0..n).collect()
 }
 
+#[metered(module = "it_shape", op = "pattern")]
+fn pattern((left, right): (u32, u32), _: u8) -> u32 {
+    left * right
+}
+
 #[test]
 fn generic_and_borrowing_signatures_keep_working() {
     assert_eq!(largest(&[3, 9, 2]), Some(9));
@@ -72,6 +77,7 @@ fn generic_and_borrowing_signatures_keep_working() {
     assert_eq!(block_on(async_generic::<u8, ()>(Ok(1))), Ok(1));
     assert_eq!(block_on(async_generic::<u8, &str>(Err("no"))), Err("no"));
     assert_eq!(collect(3), [0, 1, 2]);
+    assert_eq!(pattern((3, 4), 0), 12);
 
     let scrape = scrape();
     assert_eq!(scrape.statuses("it_shape", "largest"), [2, 0, 0, 0]);
@@ -81,4 +87,5 @@ fn generic_and_borrowing_signatures_keep_working() {
     assert_eq!(scrape.statuses("it_shape", "sum"), [1, 0, 0, 0]);
     assert_eq!(scrape.statuses("it_shape", "async_generic"), [1, 1, 0, 0]);
     assert_eq!(scrape.statuses("it_shape", "collect"), [1, 0, 0, 0]);
+    assert_eq!(scrape.statuses("it_shape", "pattern"), [1, 0, 0, 0]);
 }

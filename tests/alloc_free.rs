@@ -1,0 +1,83 @@
+//! After its first call, a metered call allocates nothing: counted by a
+//! global allocator that counts this thread's allocations.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+
+use rustok_metrics::metered;
+
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards every call to `System`; only counts on the side.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn allocations_during(f: impl FnOnce()) -> u64 {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[metered(module = "alloc_free", op = "parse")]
+fn parse(input: &str) -> Result<u32, std::num::ParseIntError> {
+    input.parse()
+}
+
+#[metered(module = "alloc_free", op = "ready")]
+async fn ready(n: u32) -> u32 {
+    n + 1
+}
+
+fn poll_ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+    {
+        std::task::Poll::Ready(value) => value,
+        std::task::Poll::Pending => unreachable!("ready() never waits"),
+    }
+}
+
+#[test]
+fn warm_calls_do_not_allocate() {
+    // The first calls resolve each site's series: they may allocate.
+    let _ = parse("1");
+    let _ = parse("x");
+    poll_ready(ready(1));
+
+    let sync_calls = allocations_during(|| {
+        for _ in 0..1_000 {
+            let _ = black_box(parse(black_box("42")));
+            let _ = black_box(parse(black_box("x")));
+        }
+    });
+    let async_calls = allocations_during(|| {
+        for n in 0..1_000 {
+            black_box(poll_ready(ready(black_box(n))));
+        }
+    });
+    assert_eq!(sync_calls, 0);
+    assert_eq!(async_calls, 0);
+
+    // The counter counts: the same loop through a `String` allocates.
+    assert!(allocations_during(|| drop(black_box(String::from("x")))) >= 1);
+}

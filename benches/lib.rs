@@ -1,0 +1,45 @@
+//! The same trivial operation instrumented every way a user could, so the
+//! benchmarks compare only the instrumentation.
+//!
+//! Each variant is a `fn(u64) -> Result<u64, u64>` doing the same trivial
+//! work; `VARIANTS` lists them for the per-call and allocation benchmarks.
+
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+/// The work every variant does: trivial, and an error only for `u64::MAX`.
+#[inline(always)]
+pub fn work(x: u64) -> Result<u64, u64> {
+    if x == u64::MAX {
+        Err(x)
+    } else {
+        Ok(x.wrapping_mul(3))
+    }
+}
+
+/// Polls a future that completes without waiting, the cheapest executor.
+///
+/// # Panics
+/// If the future is not ready on its first poll.
+pub fn poll_ready<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(value) => value,
+        Poll::Pending => panic!("poll_ready on a future that waits"),
+    }
+}
+
+/// Calls `variant` `iters` times with varying input and returns a checksum,
+/// so nothing is optimised away.
+pub fn run(variant: fn(u64) -> Result<u64, u64>, iters: u64) -> u64 {
+    let mut sum = 0u64;
+    for i in 0..iters {
+        sum = sum.wrapping_add(black_box(variant(black_box(i))).unwrap_or(0));
+    }
+    sum
+}

@@ -34,9 +34,12 @@ pub fn poll_ready<F: Future>(future: F) -> F::Output {
     }
 }
 
+/// One instrumented version of [`work`].
+pub type Variant = fn(u64) -> Result<u64, u64>;
+
 /// Calls `variant` `iters` times with varying input and returns a checksum,
 /// so nothing is optimised away.
-pub fn run(variant: fn(u64) -> Result<u64, u64>, iters: u64) -> u64 {
+pub fn run(variant: Variant, iters: u64) -> u64 {
     let mut sum = 0u64;
     for i in 0..iters {
         sum = sum.wrapping_add(black_box(variant(black_box(i))).unwrap_or(0));

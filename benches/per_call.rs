@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rustok_metrics_benches::run;
+use rustok_metrics_benches::{Variant, run};
 
 mod variants;
 use variants::VARIANTS;
@@ -52,7 +52,7 @@ fn two_threads(c: &mut Criterion) {
     group.finish();
 }
 
-fn timed(variant: fn(u64) -> Result<u64, u64>, iters: u64) -> Duration {
+fn timed(variant: Variant, iters: u64) -> Duration {
     let start = Instant::now();
     std::hint::black_box(run(variant, iters));
     start.elapsed()

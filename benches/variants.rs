@@ -4,10 +4,10 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use metered::{ErrorCount, HitCount, ResponseTime};
-use rustok_metrics_benches::{poll_ready, work};
+use rustok_metrics_benches::{Variant, poll_ready, work};
 
 /// `(name, function)` for every variant, in table order.
-pub const VARIANTS: &[(&str, fn(u64) -> Result<u64, u64>)] = &[
+pub const VARIANTS: &[(&str, Variant)] = &[
     ("bare", bare),
     ("instant_now_x2", instant_only),
     ("rustok_metered_sync", metered_sync),

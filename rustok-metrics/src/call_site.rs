@@ -1,31 +1,23 @@
-//! One metered function: its labels, and its series resolved once.
+//! One metered function: its labels, and where its calls are counted.
 
 use std::sync::OnceLock;
-use std::time::Duration;
-
-use prometheus::{Histogram, IntCounter};
 
 use crate::Status;
 use crate::guard::CallGuard;
 use crate::module::{is_metric_name_segment, live};
+use crate::recorder::{Recorder, Snapshot};
 
 /// The `static` that `#[metered]` puts in each function. Generated code only.
 ///
-/// The first call resolves the site's series (one counter per status and the
-/// histogram) and creates them at zero; every later call goes straight to
-/// them: no hashing, locking or allocation.
-#[derive(Debug)]
+/// The first call creates the site's recorder and registers the site with
+/// its module, whose collector then renders its series (all four statuses,
+/// at zero until they happen). Later calls go straight to the recorder: no
+/// hashing, locking or allocation.
 pub struct CallSite {
     module: &'static str,
     operation: &'static str,
     kind: &'static str,
-    series: OnceLock<Series>,
-}
-
-#[derive(Debug)]
-struct Series {
-    by_status: [IntCounter; 4],
-    duration: Histogram,
+    recorder: OnceLock<Recorder>,
 }
 
 impl CallSite {
@@ -44,40 +36,51 @@ impl CallSite {
             module,
             operation,
             kind,
-            series: OnceLock::new(),
+            recorder: OnceLock::new(),
         }
     }
 
     /// Starts measuring one call.
     #[inline]
     pub fn start(&'static self) -> CallGuard {
-        self.series();
+        self.recorder();
         CallGuard::new(self)
     }
 
     #[inline]
-    pub(crate) fn record(&self, status: Status, elapsed: Duration) {
-        let series = self.series();
-        series.duration.observe(elapsed.as_secs_f64());
-        series.by_status[status.index()].inc();
+    pub(crate) fn record(&'static self, status: Status, nanos: u64) {
+        self.recorder().record(status, nanos);
     }
 
-    fn series(&self) -> &Series {
-        self.series.get_or_init(|| {
-            let families = live(self.module);
-            let (operation, kind) = (self.operation, self.kind);
-            Series {
-                by_status: Status::ALL.map(|status| {
-                    families.operations_total().with_label_values(&[
-                        operation,
-                        kind,
-                        status.as_str(),
-                    ])
-                }),
-                duration: families
-                    .operation_duration_seconds()
-                    .with_label_values(&[operation, kind]),
-            }
+    #[inline]
+    fn recorder(&'static self) -> &'static Recorder {
+        self.recorder.get_or_init(|| {
+            let module = live(self.module);
+            let recorder = Recorder::new(module.bounds());
+            module.add_site(self);
+            recorder
         })
+    }
+
+    /// `(operation, kind)`: the labels this site records under.
+    pub(crate) fn labels(&self) -> (&'static str, &'static str) {
+        (self.operation, self.kind)
+    }
+
+    /// Adds this site's counts into `into`; nothing if it has not run yet.
+    pub(crate) fn add_to(&self, into: &mut Snapshot) {
+        if let Some(recorder) = self.recorder.get() {
+            recorder.add_to(into);
+        }
+    }
+}
+
+impl std::fmt::Debug for CallSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallSite")
+            .field("module", &self.module)
+            .field("operation", &self.operation)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
     }
 }

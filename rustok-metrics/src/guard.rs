@@ -1,9 +1,8 @@
 //! The guard that turns one call into exactly one recorded outcome.
 
-use std::time::Instant;
-
 use crate::Status;
 use crate::call_site::CallSite;
+use crate::clock::{self, Ticks};
 
 /// Measures one call from [`CallSite::start`] to [`finish`](Self::finish).
 ///
@@ -14,7 +13,7 @@ use crate::call_site::CallSite;
 #[derive(Debug)]
 pub struct CallGuard {
     site: &'static CallSite,
-    started: Instant,
+    started: Ticks,
 }
 
 impl CallGuard {
@@ -22,14 +21,14 @@ impl CallGuard {
     pub(crate) fn new(site: &'static CallSite) -> Self {
         CallGuard {
             site,
-            started: Instant::now(),
+            started: clock::now(),
         }
     }
 
     /// Records the call as ended with `status`.
     #[inline]
     pub fn finish(self, status: Status) {
-        self.site.record(status, self.started.elapsed());
+        self.site.record(status, clock::nanos_since(self.started));
         std::mem::forget(self);
     }
 }
@@ -41,6 +40,6 @@ impl Drop for CallGuard {
         } else {
             Status::Cancelled
         };
-        self.site.record(status, self.started.elapsed());
+        self.site.record(status, clock::nanos_since(self.started));
     }
 }

@@ -91,13 +91,17 @@
 //! `lazy_static`, so users need no extra dependency.
 
 mod call_site;
+mod clock;
+mod collector;
 mod error;
 mod guard;
 mod legacy;
 mod module;
 mod platform;
+mod recorder;
 mod registry;
 mod status;
+mod thread_slot;
 
 #[doc(hidden)]
 pub mod __private;

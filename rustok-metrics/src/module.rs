@@ -12,9 +12,15 @@ use std::sync::{LazyLock, Mutex, PoisonError};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts};
 
 use crate::TelemetryError;
+use crate::call_site::CallSite;
+use crate::collector::ModuleCollector;
 use crate::registry::register;
 
 /// The two families every module has.
+///
+/// Metered calls are counted by their call sites; the families returned here
+/// are for code that records by hand (or through the old static names). The
+/// module's collector adds both up into one series per label set.
 ///
 /// ```
 /// let families = rustok_metrics::module_metrics("docs_module")?;
@@ -27,6 +33,10 @@ pub struct ModuleMetrics {
     name: String,
     operations_total: IntCounterVec,
     operation_duration_seconds: HistogramVec,
+    /// Finite upper bounds of the duration buckets, in seconds.
+    bounds: Vec<f64>,
+    /// Every call site that has run, registered by its first call.
+    sites: Mutex<Vec<&'static CallSite>>,
 }
 
 impl ModuleMetrics {
@@ -46,6 +56,25 @@ impl ModuleMetrics {
     #[must_use]
     pub fn operation_duration_seconds(&self) -> &HistogramVec {
         &self.operation_duration_seconds
+    }
+
+    pub(crate) fn bounds(&self) -> &[f64] {
+        &self.bounds
+    }
+
+    pub(crate) fn add_site(&self, site: &'static CallSite) {
+        self.sites
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(site);
+    }
+
+    /// The call sites that have run so far.
+    pub(crate) fn sites(&self) -> Vec<&'static CallSite> {
+        self.sites
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -139,8 +168,7 @@ pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
         None => prometheus::DEFAULT_BUCKETS.to_vec(),
     };
     let metrics: &'static ModuleMetrics = Box::leak(Box::new(create(module, buckets)));
-    register(Box::new(metrics.operations_total.clone()), module);
-    register(Box::new(metrics.operation_duration_seconds.clone()), module);
+    register(Box::new(ModuleCollector::new(metrics)), module);
     modules.insert(module.to_owned(), Slot::Live(metrics));
     metrics
 }
@@ -156,7 +184,7 @@ fn create(module: &str, buckets: Vec<f64>) -> ModuleMetrics {
         format!("rustok_{module}_operation_duration_seconds"),
         format!("Duration in seconds of {module} operations, including time suspended, by operation and kind."),
     )
-    .buckets(buckets);
+    .buckets(buckets.clone());
     ModuleMetrics {
         name: module.to_owned(),
         operations_total: valid(IntCounterVec::new(
@@ -164,6 +192,8 @@ fn create(module: &str, buckets: Vec<f64>) -> ModuleMetrics {
             &["operation", "kind", "status"],
         )),
         operation_duration_seconds: valid(HistogramVec::new(duration, &["operation", "kind"])),
+        bounds: buckets,
+        sites: Mutex::default(),
     }
 }
 

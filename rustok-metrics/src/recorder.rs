@@ -1,0 +1,167 @@
+//! Where one call site's counts live: a stripe per thread slot, summed when
+//! the registry is gathered.
+//!
+//! A stripe holds, in cache-line-aligned counters: the four status counts,
+//! the sum of durations in nanoseconds, and one count per finite histogram
+//! bucket (not cumulative). The histogram's `_count` is the sum of the status
+//! counts, so it always matches them in a render.
+//!
+//! Ordering: a writer bumps the status count before the bucket count, the
+//! bucket with `Release`; a reader loads buckets (`Acquire`) before statuses.
+//! So a render never shows a call in a bucket but not in `_count`, which
+//! would make a finite bucket exceed `+Inf`.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::Status;
+use crate::thread_slot::{self, EXCLUSIVE_SLOTS};
+
+const SUM: usize = 4;
+const FIRST_BUCKET: usize = 5;
+
+#[repr(align(64))]
+#[derive(Default)]
+struct CacheLine([AtomicU64; 8]);
+
+/// Counters laid out as described above, on lines no other stripe shares.
+struct Stripe(Box<[CacheLine]>);
+
+impl Stripe {
+    fn new(counters: usize) -> Self {
+        Stripe(
+            (0..counters.div_ceil(8))
+                .map(|_| CacheLine::default())
+                .collect(),
+        )
+    }
+
+    #[inline]
+    fn cell(&self, index: usize) -> &AtomicU64 {
+        &self.0[index / 8].0[index % 8]
+    }
+}
+
+/// The counts of one call site.
+pub(crate) struct Recorder {
+    /// Finite bucket upper bounds, in nanoseconds.
+    bounds_nanos: Box<[u64]>,
+    /// For threads without a slot; updated with `fetch_add`.
+    shared: Stripe,
+    /// One per slot, made on the slot's first call here; one writer each.
+    owned: [OnceLock<Stripe>; EXCLUSIVE_SLOTS],
+}
+
+/// A consistent read of a recorder (or several, added up).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Snapshot {
+    pub(crate) by_status: [u64; 4],
+    pub(crate) sum_nanos: u64,
+    /// Per finite bucket, not cumulative.
+    pub(crate) buckets: Vec<u64>,
+}
+
+impl Recorder {
+    /// `bounds` are the histogram's finite upper bounds in seconds.
+    pub(crate) fn new(bounds: &[f64]) -> Self {
+        let bounds_nanos: Box<[u64]> = bounds.iter().map(|&b| seconds_to_nanos(b)).collect();
+        let counters = FIRST_BUCKET + bounds_nanos.len();
+        Recorder {
+            bounds_nanos,
+            shared: Stripe::new(counters),
+            owned: std::array::from_fn(|_| OnceLock::new()),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn record(&self, status: Status, nanos: u64) {
+        let bucket = self
+            .bounds_nanos
+            .iter()
+            .position(|&bound| nanos <= bound)
+            .map(|index| FIRST_BUCKET + index);
+        if let Some(slot) = thread_slot::current() {
+            let counters = self.bounds_nanos.len() + FIRST_BUCKET;
+            let stripe = self.owned[slot].get_or_init(|| Stripe::new(counters));
+            // This thread is the stripe's only writer: a plain load and store
+            // is enough, and avoids a locked instruction per counter.
+            add_owned(stripe.cell(status.index()), 1, Ordering::Relaxed);
+            add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
+            if let Some(bucket) = bucket {
+                add_owned(stripe.cell(bucket), 1, Ordering::Release);
+            }
+        } else {
+            let stripe = &self.shared;
+            stripe.cell(status.index()).fetch_add(1, Ordering::Relaxed);
+            stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
+            if let Some(bucket) = bucket {
+                stripe.cell(bucket).fetch_add(1, Ordering::Release);
+            }
+        }
+    }
+
+    /// Adds this recorder's counts into `into`, which must have as many
+    /// buckets (all recorders of a module do).
+    pub(crate) fn add_to(&self, into: &mut Snapshot) {
+        into.buckets.resize(self.bounds_nanos.len(), 0);
+        let stripes =
+            std::iter::once(&self.shared).chain(self.owned.iter().filter_map(OnceLock::get));
+        for stripe in stripes {
+            for (index, bucket) in into.buckets.iter_mut().enumerate() {
+                *bucket += stripe.cell(FIRST_BUCKET + index).load(Ordering::Acquire);
+            }
+            for (index, count) in into.by_status.iter_mut().enumerate() {
+                *count += stripe.cell(index).load(Ordering::Relaxed);
+            }
+            into.sum_nanos += stripe.cell(SUM).load(Ordering::Relaxed);
+        }
+    }
+}
+
+#[inline]
+fn add_owned(cell: &AtomicU64, value: u64, order: Ordering) {
+    cell.store(cell.load(Ordering::Relaxed).wrapping_add(value), order);
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn seconds_to_nanos(seconds: f64) -> u64 {
+    // Bounds are validated finite and positive; `as` saturates regardless.
+    (seconds * 1e9).round() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Recorder, Snapshot};
+    use crate::Status;
+
+    #[test]
+    fn records_into_the_first_bucket_that_holds_the_value() {
+        let recorder = Recorder::new(&[0.001, 0.01]);
+        recorder.record(Status::Success, 1_000_000); // exactly 1 ms: le="0.001"
+        recorder.record(Status::Error, 1_000_001);
+        recorder.record(Status::Panic, 20_000_000); // only in +Inf
+        let mut snapshot = Snapshot::default();
+        recorder.add_to(&mut snapshot);
+        assert_eq!(snapshot.by_status, [1, 1, 1, 0]);
+        assert_eq!(snapshot.buckets, [1, 1]);
+        assert_eq!(snapshot.sum_nanos, 22_000_001);
+    }
+
+    #[test]
+    fn threads_with_and_without_slots_add_up() {
+        let recorder = Recorder::new(&[1.0]);
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..1_000 {
+                        recorder.record(Status::Success, 5);
+                    }
+                });
+            }
+        });
+        let mut snapshot = Snapshot::default();
+        recorder.add_to(&mut snapshot);
+        assert_eq!(snapshot.by_status[0], 4_000);
+        assert_eq!(snapshot.buckets, [4_000]);
+    }
+}

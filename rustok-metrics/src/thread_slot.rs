@@ -1,0 +1,62 @@
+//! Per-thread slots: each thread that records leases a small index for as
+//! long as it lives, so it can own one stripe of every call site and update
+//! it without locked instructions.
+//!
+//! A slot returns to the pool when its thread exits, and the next thread
+//! takes it over with its counts (the pool's mutex orders the handover), so
+//! memory stays bounded by the number of threads alive at once, not ever
+//! started. Threads past [`EXCLUSIVE_SLOTS`], and code running after this
+//! thread's slot was released (a destructor during thread exit), get `None`
+//! and record into a shared stripe with atomic read-modify-writes instead.
+
+use std::sync::{Mutex, PoisonError};
+
+/// Threads that can hold a slot at once.
+pub(crate) const EXCLUSIVE_SLOTS: usize = 64;
+
+struct Pool {
+    never_used: usize,
+    released: Vec<usize>,
+}
+
+static POOL: Mutex<Pool> = Mutex::new(Pool {
+    never_used: 0,
+    released: Vec::new(),
+});
+
+struct Lease(Option<usize>);
+
+impl Lease {
+    fn claim() -> Self {
+        let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+        let slot = pool.released.pop().or_else(|| {
+            let next = pool.never_used;
+            (next < EXCLUSIVE_SLOTS).then(|| {
+                pool.never_used += 1;
+                next
+            })
+        });
+        Lease(slot)
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(slot) = self.0 {
+            POOL.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .released
+                .push(slot);
+        }
+    }
+}
+
+thread_local! {
+    static LEASE: Lease = Lease::claim();
+}
+
+/// This thread's slot, if it has one.
+#[inline]
+pub(crate) fn current() -> Option<usize> {
+    LEASE.try_with(|lease| lease.0).ok().flatten()
+}

@@ -60,3 +60,35 @@ thread_local! {
 pub(crate) fn current() -> Option<usize> {
     LEASE.try_with(|lease| lease.0).ok().flatten()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{POOL, current};
+    use std::sync::PoisonError;
+
+    fn slots_ever_issued() -> usize {
+        POOL.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .never_used
+    }
+
+    #[test]
+    fn exited_threads_hand_their_slots_on() {
+        const THREADS: usize = 10_000;
+        const AT_ONCE: usize = 8;
+        for _ in 0..THREADS / AT_ONCE {
+            let batch: Vec<_> = (0..AT_ONCE).map(|_| std::thread::spawn(current)).collect();
+            for thread in batch {
+                assert!(thread.join().unwrap().is_some(), "a slot was free");
+            }
+        }
+        // Without reuse, the first 64 threads would have taken every slot.
+        // With it, slots ever issued stay near the threads alive at once
+        // (this batch plus the test harness's concurrent tests).
+        assert!(
+            slots_ever_issued() <= 4 * AT_ONCE,
+            "{}",
+            slots_ever_issued()
+        );
+    }
+}

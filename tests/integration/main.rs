@@ -4,6 +4,7 @@
 mod buckets;
 mod concurrency;
 mod hygiene;
+mod load;
 mod platform;
 mod promtool;
 mod receivers;

@@ -1,0 +1,148 @@
+//! Exact counts under load: many threads, renders racing with calls,
+//! short-lived threads, and futures that move between tokio workers.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use rustok_metrics::metered;
+
+use crate::support::{Scrape, scrape};
+
+#[metered(module = "it_load", op = "hammer")]
+fn hammer(n: u64) -> Result<u64, u64> {
+    if n % 100 == 0 { Err(n) } else { Ok(n) }
+}
+
+/// Every sample of the `it_load` families, by name and labels.
+fn load_samples(scrape: &Scrape) -> BTreeMap<String, f64> {
+    scrape
+        .samples
+        .iter()
+        .filter(|s| s.name.starts_with("rustok_it_load_"))
+        .map(|s| (format!("{}{:?}", s.name, s.labels), s.value))
+        .collect()
+}
+
+/// Within one render: `_count` is the sum of the statuses, and no finite
+/// bucket exceeds it.
+fn assert_consistent(scrape: &Scrape) {
+    let statuses: u64 = scrape.statuses("it_load", "hammer").iter().sum();
+    let count = scrape.observed("it_load", "hammer", "").unwrap_or(0);
+    assert_eq!(count, statuses, "histogram _count vs statuses");
+    for sample in &scrape.samples {
+        if sample.name == "rustok_it_load_operation_duration_seconds_bucket" {
+            assert!(
+                sample.value <= count as f64,
+                "bucket {sample:?} above _count {count}"
+            );
+        }
+    }
+}
+
+#[test]
+fn eight_threads_with_a_render_every_millisecond_stay_monotonic_and_exact() {
+    const THREADS: u64 = 8;
+    const CALLS: u64 = 200_000;
+    let done = AtomicBool::new(false);
+    let renders = thread::scope(|scope| {
+        let renderer = scope.spawn(|| {
+            let mut previous = BTreeMap::new();
+            let mut renders = 0;
+            while !done.load(Ordering::Acquire) {
+                let scrape = scrape();
+                assert_consistent(&scrape);
+                let current = load_samples(&scrape);
+                for (series, before) in &previous {
+                    let now = current.get(series).copied().unwrap_or(0.0);
+                    assert!(now >= *before, "{series} went from {before} to {now}");
+                }
+                previous = current;
+                renders += 1;
+                thread::sleep(Duration::from_millis(1));
+            }
+            renders
+        });
+        let workers: Vec<_> = (0..THREADS)
+            .map(|_| {
+                scope.spawn(|| {
+                    for n in 0..CALLS {
+                        let _ = hammer(n);
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().unwrap();
+        }
+        done.store(true, Ordering::Release);
+        renderer.join().unwrap()
+    });
+    assert!(renders > 1, "renders raced with the calls: {renders}");
+
+    let scrape = scrape();
+    let errors = THREADS * CALLS / 100;
+    assert_eq!(
+        scrape.statuses("it_load", "hammer"),
+        [THREADS * CALLS - errors, errors, 0, 0]
+    );
+    assert_consistent(&scrape);
+}
+
+#[metered(module = "it_load_short", op = "once")]
+fn once() {}
+
+#[test]
+fn ten_thousand_short_lived_threads_are_all_counted() {
+    const THREADS: usize = 10_000;
+    const AT_ONCE: usize = 16;
+    for _ in 0..THREADS / AT_ONCE {
+        let batch: Vec<_> = (0..AT_ONCE).map(|_| thread::spawn(once)).collect();
+        for thread in batch {
+            thread.join().unwrap();
+        }
+    }
+    let scrape = scrape();
+    assert_eq!(
+        scrape.statuses("it_load_short", "once"),
+        [THREADS as u64, 0, 0, 0]
+    );
+    assert_eq!(
+        scrape.observed("it_load_short", "once", ""),
+        Some(THREADS as u64)
+    );
+}
+
+#[metered(module = "it_load_tokio", op = "hop")]
+async fn hop(n: u32) -> Result<u32, u32> {
+    for _ in 0..4 {
+        tokio::task::yield_now().await;
+    }
+    if n % 10 == 0 { Err(n) } else { Ok(n) }
+}
+
+#[test]
+fn futures_moving_between_tokio_workers_are_counted_exactly() {
+    const TASKS: u32 = 2_000;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..TASKS).map(|n| tokio::spawn(hop(n))).collect();
+        for task in tasks {
+            let _ = task.await.unwrap();
+        }
+    });
+    let scrape = scrape();
+    let errors = u64::from(TASKS / 10);
+    assert_eq!(
+        scrape.statuses("it_load_tokio", "hop"),
+        [u64::from(TASKS) - errors, errors, 0, 0]
+    );
+    assert_eq!(
+        scrape.observed("it_load_tokio", "hop", ""),
+        Some(u64::from(TASKS))
+    );
+}

@@ -32,86 +32,89 @@ impl Collector for ModuleCollector {
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
-        let mut calls = BTreeMap::new();
-        let mut durations = BTreeMap::new();
-        self.add_call_sites(&mut calls, &mut durations);
-        self.add_recorded_by_hand(&mut calls, &mut durations);
-
-        let bounds = self.module.bounds();
-        let calls = calls
-            .into_iter()
-            .map(|((operation, kind, status), count)| {
-                let mut metric = Metric::from_label(labels(&[
-                    ("kind", &kind),
-                    ("operation", &operation),
-                    ("status", &status),
-                ]));
-                let mut counter = proto::Counter::default();
-                #[allow(clippy::cast_precision_loss)]
-                counter.set_value(count as f64);
-                metric.set_counter(counter);
-                metric
-            })
-            .collect();
-        let durations = durations
-            .into_iter()
-            .map(|((operation, kind), series)| series.metric(&operation, &kind, bounds))
-            .collect();
-        vec![
-            family(self.module.operations_total(), MetricType::COUNTER, calls),
-            family(
-                self.module.operation_duration_seconds(),
-                MetricType::HISTOGRAM,
-                durations,
-            ),
-        ]
+        collect(self.module)
     }
+}
+
+/// The module's two families, as the registry gathers them.
+pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
+    let mut calls = BTreeMap::new();
+    let mut durations = BTreeMap::new();
+    add_call_sites(module, &mut calls, &mut durations);
+    add_recorded_by_hand(module, &mut calls, &mut durations);
+
+    let bounds = module.bounds();
+    let calls = calls
+        .into_iter()
+        .map(|((operation, kind, status), count)| {
+            let mut metric = Metric::from_label(labels(&[
+                ("kind", &kind),
+                ("operation", &operation),
+                ("status", &status),
+            ]));
+            let mut counter = proto::Counter::default();
+            #[allow(clippy::cast_precision_loss)]
+            counter.set_value(count as f64);
+            metric.set_counter(counter);
+            metric
+        })
+        .collect();
+    let durations = durations
+        .into_iter()
+        .map(|((operation, kind), series)| series.metric(&operation, &kind, bounds))
+        .collect();
+    vec![
+        family(module.operations_total(), MetricType::COUNTER, calls),
+        family(
+            module.operation_duration_seconds(),
+            MetricType::HISTOGRAM,
+            durations,
+        ),
+    ]
 }
 
 type Calls = BTreeMap<(Label, Label, Label), u64>;
 type DurationSeries = BTreeMap<(Label, Label), Durations>;
 
-impl ModuleCollector {
-    /// Sites that share labels (two functions with one `op`) add up.
-    fn add_call_sites(&self, calls: &mut Calls, durations: &mut DurationSeries) {
-        let mut by_labels: BTreeMap<(&'static str, &'static str), Snapshot> = BTreeMap::new();
-        for site in self.module.sites() {
-            site.add_to(by_labels.entry(site.labels()).or_default());
+/// Sites that share labels (two functions with one `op`) add up.
+fn add_call_sites(module: &ModuleMetrics, calls: &mut Calls, durations: &mut DurationSeries) {
+    let mut by_labels: BTreeMap<(&'static str, &'static str), Snapshot> = BTreeMap::new();
+    for site in module.sites() {
+        site.add_to(by_labels.entry(site.labels()).or_default());
+    }
+    for ((operation, kind), snapshot) in by_labels {
+        for (status, count) in Status::ALL.iter().zip(snapshot.by_status) {
+            let key = (operation.into(), kind.into(), status.as_str().into());
+            *calls.entry(key).or_default() += count;
         }
-        for ((operation, kind), snapshot) in by_labels {
-            for (status, count) in Status::ALL.iter().zip(snapshot.by_status) {
-                let key = (operation.into(), kind.into(), status.as_str().into());
-                *calls.entry(key).or_default() += count;
-            }
-            durations
-                .entry((operation.into(), kind.into()))
-                .or_default()
-                .add_snapshot(&snapshot);
+        durations
+            .entry((operation.into(), kind.into()))
+            .or_default()
+            .add_snapshot(&snapshot);
+    }
+}
+
+/// What code wrote into the module's `prometheus` families directly.
+fn add_recorded_by_hand(module: &ModuleMetrics, calls: &mut Calls, durations: &mut DurationSeries) {
+    for family in module.operations_total().collect() {
+        for metric in family.get_metric() {
+            let key = (
+                label(metric, "operation"),
+                label(metric, "kind"),
+                label(metric, "status"),
+            );
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let count = metric.get_counter().get_value() as u64;
+            *calls.entry(key).or_default() += count;
         }
     }
-
-    /// What code wrote into the module's `prometheus` families directly.
-    fn add_recorded_by_hand(&self, calls: &mut Calls, durations: &mut DurationSeries) {
-        for family in self.module.operations_total().collect() {
-            for metric in family.get_metric() {
-                let key = (
-                    label(metric, "operation"),
-                    label(metric, "kind"),
-                    label(metric, "status"),
-                );
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let count = metric.get_counter().get_value() as u64;
-                *calls.entry(key).or_default() += count;
-            }
-        }
-        for family in self.module.operation_duration_seconds().collect() {
-            for metric in family.get_metric() {
-                let key = (label(metric, "operation"), label(metric, "kind"));
-                durations
-                    .entry(key)
-                    .or_default()
-                    .add_histogram(metric.get_histogram());
-            }
+    for family in module.operation_duration_seconds().collect() {
+        for metric in family.get_metric() {
+            let key = (label(metric, "operation"), label(metric, "kind"));
+            durations
+                .entry(key)
+                .or_default()
+                .add_histogram(metric.get_histogram());
         }
     }
 }

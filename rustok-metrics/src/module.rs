@@ -58,6 +58,21 @@ impl ModuleMetrics {
         &self.operation_duration_seconds
     }
 
+    /// This module's two families as [`registry()`](crate::registry)
+    /// gathers them: every call site's counts plus what was recorded by hand
+    /// into the families above, one series per label set. For rendering one
+    /// module alone; [`render_metrics`](crate::render_metrics) includes it.
+    ///
+    /// ```
+    /// let families = rustok_metrics::module_metrics("docs_collect")?.collect();
+    /// assert_eq!(families[0].name(), "rustok_docs_collect_operations_total");
+    /// # Ok::<(), rustok_metrics::TelemetryError>(())
+    /// ```
+    #[must_use]
+    pub fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
+        crate::collector::collect(self)
+    }
+
     pub(crate) fn bounds(&self) -> &[f64] {
         &self.bounds
     }

@@ -36,33 +36,44 @@ impl Collector for ModuleCollector {
     }
 }
 
+/// Everything recorded under one `(operation, kind)`.
+#[derive(Default)]
+struct Totals {
+    /// What the call sites recorded.
+    snapshot: Snapshot,
+    /// Counts recorded by hand into the counter family, per status.
+    hand_statuses: [u64; 4],
+    /// Counts recorded by hand under a `status` none of ours is.
+    other_statuses: BTreeMap<String, u64>,
+    /// Recorded by hand into the histogram family: cumulative buckets, count, sum.
+    hand_histogram: Option<(Vec<u64>, u64, f64)>,
+}
+
 /// The module's two families, as the registry gathers them.
 pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
-    let mut calls = BTreeMap::new();
-    let mut durations = BTreeMap::new();
-    add_call_sites(module, &mut calls, &mut durations);
-    add_recorded_by_hand(module, &mut calls, &mut durations);
+    let mut series: BTreeMap<(Label, Label), Totals> = BTreeMap::new();
+    // Sites that share labels (two functions with one `op`) add up.
+    for site in module.sites() {
+        let (operation, kind) = site.labels();
+        let totals = series.entry((operation.into(), kind.into())).or_default();
+        site.add_to(&mut totals.snapshot);
+    }
+    add_recorded_by_hand(module, &mut series);
 
     let bounds = module.bounds();
-    let calls = calls
-        .into_iter()
-        .map(|((operation, kind, status), count)| {
-            let mut metric = Metric::from_label(labels(&[
-                ("kind", &kind),
-                ("operation", &operation),
-                ("status", &status),
-            ]));
-            let mut counter = proto::Counter::default();
-            #[allow(clippy::cast_precision_loss)]
-            counter.set_value(count as f64);
-            metric.set_counter(counter);
-            metric
-        })
-        .collect();
-    let durations = durations
-        .into_iter()
-        .map(|((operation, kind), series)| series.metric(&operation, &kind, bounds))
-        .collect();
+    let mut calls = Vec::with_capacity(series.len() * Status::ALL.len());
+    let mut durations = Vec::with_capacity(series.len());
+    for ((operation, kind), totals) in series {
+        for status in Status::ALL {
+            let count =
+                totals.snapshot.by_status[status.index()] + totals.hand_statuses[status.index()];
+            calls.push(counter(&operation, &kind, status.as_str(), count));
+        }
+        for (status, count) in &totals.other_statuses {
+            calls.push(counter(&operation, &kind, status, *count));
+        }
+        durations.push(histogram(&operation, &kind, bounds, &totals));
+    }
     vec![
         family(module.operations_total(), MetricType::COUNTER, calls),
         family(
@@ -73,106 +84,100 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     ]
 }
 
-type Calls = BTreeMap<(Label, Label, Label), u64>;
-type DurationSeries = BTreeMap<(Label, Label), Durations>;
-
-/// Sites that share labels (two functions with one `op`) add up.
-fn add_call_sites(module: &ModuleMetrics, calls: &mut Calls, durations: &mut DurationSeries) {
-    let mut by_labels: BTreeMap<(&'static str, &'static str), Snapshot> = BTreeMap::new();
-    for site in module.sites() {
-        site.add_to(by_labels.entry(site.labels()).or_default());
-    }
-    for ((operation, kind), snapshot) in by_labels {
-        for (status, count) in Status::ALL.iter().zip(snapshot.by_status) {
-            let key = (operation.into(), kind.into(), status.as_str().into());
-            *calls.entry(key).or_default() += count;
-        }
-        durations
-            .entry((operation.into(), kind.into()))
-            .or_default()
-            .add_snapshot(&snapshot);
-    }
-}
-
 /// What code wrote into the module's `prometheus` families directly.
-fn add_recorded_by_hand(module: &ModuleMetrics, calls: &mut Calls, durations: &mut DurationSeries) {
+fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, Label), Totals>) {
     for family in module.operations_total().collect() {
         for metric in family.get_metric() {
-            let key = (
-                label(metric, "operation"),
-                label(metric, "kind"),
-                label(metric, "status"),
-            );
+            let key = (label(metric, "operation"), label(metric, "kind"));
+            let totals = series.entry(key).or_default();
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let count = metric.get_counter().get_value() as u64;
-            *calls.entry(key).or_default() += count;
+            let status = label(metric, "status");
+            match Status::ALL.iter().find(|s| s.as_str() == status) {
+                Some(known) => totals.hand_statuses[known.index()] += count,
+                None => {
+                    *totals
+                        .other_statuses
+                        .entry(status.into_owned())
+                        .or_default() += count
+                }
+            }
         }
     }
     for family in module.operation_duration_seconds().collect() {
         for metric in family.get_metric() {
             let key = (label(metric, "operation"), label(metric, "kind"));
-            durations
+            let histogram = metric.get_histogram();
+            let (buckets, count, sum) = series
                 .entry(key)
                 .or_default()
-                .add_histogram(metric.get_histogram());
+                .hand_histogram
+                .get_or_insert_with(Default::default);
+            buckets.resize(histogram.get_bucket().len(), 0);
+            for (total, bucket) in buckets.iter_mut().zip(histogram.get_bucket()) {
+                *total += bucket.cumulative_count();
+            }
+            *count += histogram.get_sample_count();
+            *sum += histogram.get_sample_sum();
         }
     }
 }
 
-/// One duration series, bucket counts cumulative as in the exposition.
-#[derive(Default)]
-struct Durations {
-    cumulative: Vec<u64>,
-    count: u64,
-    sum_seconds: f64,
+fn counter(operation: &str, kind: &str, status: &str, count: u64) -> Metric {
+    let mut metric = Metric::from_label(labels(&[
+        ("kind", kind),
+        ("operation", operation),
+        ("status", status),
+    ]));
+    let mut counter = proto::Counter::default();
+    #[allow(clippy::cast_precision_loss)]
+    counter.set_value(count as f64);
+    metric.set_counter(counter);
+    metric
 }
 
-impl Durations {
-    fn add_snapshot(&mut self, snapshot: &Snapshot) {
-        self.cumulative.resize(snapshot.buckets.len(), 0);
-        let mut running = 0;
-        for (total, count) in self.cumulative.iter_mut().zip(&snapshot.buckets) {
-            running += count;
-            *total += running;
+/// The duration series, buckets cumulative. For call sites `_count` is the
+/// sum of their status counts, so the two always match in a render; what was
+/// recorded by hand adds its own histogram's count.
+fn histogram(operation: &str, kind: &str, bounds: &[f64], totals: &Totals) -> Metric {
+    let snapshot = &totals.snapshot;
+    let mut count = snapshot.by_status.iter().sum::<u64>();
+    #[allow(clippy::cast_precision_loss)]
+    let mut sum = snapshot.sum_nanos as f64 / 1e9;
+    let mut cumulative: Vec<u64> = snapshot
+        .buckets
+        .iter()
+        .scan(0, |running, count| {
+            *running += count;
+            Some(*running)
+        })
+        .collect();
+    cumulative.resize(bounds.len(), 0);
+    if let Some((buckets, hand_count, hand_sum)) = &totals.hand_histogram {
+        for (total, bucket) in cumulative.iter_mut().zip(buckets) {
+            *total += bucket;
         }
-        self.count += snapshot.by_status.iter().sum::<u64>();
-        #[allow(clippy::cast_precision_loss)]
-        let seconds = snapshot.sum_nanos as f64 / 1e9;
-        self.sum_seconds += seconds;
+        count += hand_count;
+        sum += hand_sum;
     }
-
-    fn add_histogram(&mut self, histogram: &proto::Histogram) {
-        let buckets = histogram.get_bucket();
-        self.cumulative.resize(buckets.len(), 0);
-        for (total, bucket) in self.cumulative.iter_mut().zip(buckets) {
-            *total += bucket.cumulative_count();
-        }
-        self.count += histogram.get_sample_count();
-        self.sum_seconds += histogram.get_sample_sum();
-    }
-
-    fn metric(self, operation: &str, kind: &str, bounds: &[f64]) -> Metric {
-        let mut histogram = proto::Histogram::default();
-        histogram.set_sample_count(self.count);
-        histogram.set_sample_sum(self.sum_seconds);
-        let mut cumulative = self.cumulative;
-        cumulative.resize(bounds.len(), 0);
-        histogram.set_bucket(
-            bounds
-                .iter()
-                .zip(cumulative)
-                .map(|(&bound, count)| {
-                    let mut bucket = proto::Bucket::default();
-                    bucket.set_upper_bound(bound);
-                    bucket.set_cumulative_count(count);
-                    bucket
-                })
-                .collect(),
-        );
-        let mut metric = Metric::from_label(labels(&[("kind", kind), ("operation", operation)]));
-        metric.set_histogram(histogram);
-        metric
-    }
+    let mut histogram = proto::Histogram::default();
+    histogram.set_sample_count(count);
+    histogram.set_sample_sum(sum);
+    histogram.set_bucket(
+        bounds
+            .iter()
+            .zip(cumulative)
+            .map(|(&bound, count)| {
+                let mut bucket = proto::Bucket::default();
+                bucket.set_upper_bound(bound);
+                bucket.set_cumulative_count(count);
+                bucket
+            })
+            .collect(),
+    );
+    let mut metric = Metric::from_label(labels(&[("kind", kind), ("operation", operation)]));
+    metric.set_histogram(histogram);
+    metric
 }
 
 fn family(source: &impl Collector, kind: MetricType, metrics: Vec<Metric>) -> MetricFamily {

@@ -12,7 +12,7 @@
 //! would make a finite bucket exceed `+Inf`.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::Status;
 use crate::thread_slot::{self, EXCLUSIVE_SLOTS};
@@ -50,6 +50,8 @@ pub(crate) struct Recorder {
     shared: Stripe,
     /// One per slot, made on the slot's first call here; one writer each.
     owned: [OnceLock<Stripe>; EXCLUSIVE_SLOTS],
+    /// Slots below this may have a stripe: readers look no further.
+    owned_end: AtomicUsize,
 }
 
 /// A consistent read of a recorder (or several, added up).
@@ -70,6 +72,7 @@ impl Recorder {
             bounds_nanos,
             shared: Stripe::new(counters),
             owned: std::array::from_fn(|_| OnceLock::new()),
+            owned_end: AtomicUsize::new(0),
         }
     }
 
@@ -82,7 +85,10 @@ impl Recorder {
             .map(|index| FIRST_BUCKET + index);
         if let Some(slot) = thread_slot::current() {
             let counters = self.bounds_nanos.len() + FIRST_BUCKET;
-            let stripe = self.owned[slot].get_or_init(|| Stripe::new(counters));
+            let stripe = self.owned[slot].get_or_init(|| {
+                self.owned_end.fetch_max(slot + 1, Ordering::Relaxed);
+                Stripe::new(counters)
+            });
             // This thread is the stripe's only writer: a plain load and store
             // is enough, and avoids a locked instruction per counter.
             add_owned(stripe.cell(status.index()), 1, Ordering::Relaxed);
@@ -104,8 +110,10 @@ impl Recorder {
     /// buckets (all recorders of a module do).
     pub(crate) fn add_to(&self, into: &mut Snapshot) {
         into.buckets.resize(self.bounds_nanos.len(), 0);
-        let stripes =
-            std::iter::once(&self.shared).chain(self.owned.iter().filter_map(OnceLock::get));
+        // A call that finished before this read happened-before it, and so did
+        // the `fetch_max` of its slot: `Relaxed` cannot miss that stripe.
+        let owned = &self.owned[..self.owned_end.load(Ordering::Relaxed)];
+        let stripes = std::iter::once(&self.shared).chain(owned.iter().filter_map(OnceLock::get));
         for stripe in stripes {
             for (index, bucket) in into.buckets.iter_mut().enumerate() {
                 *bucket += stripe.cell(FIRST_BUCKET + index).load(Ordering::Acquire);

@@ -61,8 +61,8 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     add_recorded_by_hand(module, &mut series);
 
     let bounds = module.bounds();
-    let mut calls = Vec::with_capacity(series.len() * Status::ALL.len());
-    let mut durations = Vec::with_capacity(series.len());
+    let mut calls = Vec::new();
+    let mut durations = Vec::new();
     for ((operation, kind), totals) in series {
         for status in Status::ALL {
             let count =

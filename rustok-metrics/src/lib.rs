@@ -85,10 +85,14 @@
 //!
 //! # Cost
 //!
-//! Each call site holds its series in a `static`, resolved on its first call
-//! (a `std::sync::OnceLock`); later calls do no hashing, locking or
-//! allocation. Statics use the standard library's `LazyLock`/`OnceLock`, not
-//! `lazy_static`, so users need no extra dependency.
+//! About 18 ns per call over the bare function on the machines we measure
+//! on, the same with several threads on one function. Each call site is a
+//! `static`; each thread updates its own cache-line-aligned counters of that
+//! site with plain loads and stores, read from the TSC clock, and the
+//! registry sums them when it is gathered. After a thread's first call into
+//! a site there is no hashing, locking or allocation. Statics use the
+//! standard library's `LazyLock`/`OnceLock`, not `lazy_static`, so users
+//! need no extra dependency.
 
 mod call_site;
 mod clock;

@@ -46,8 +46,8 @@ impl Stripe {
 pub(crate) struct Recorder {
     /// Finite bucket upper bounds, in nanoseconds.
     bounds_nanos: Box<[u64]>,
-    /// For threads without a slot; updated with `fetch_add`.
-    shared: Stripe,
+    /// For threads without a slot, made on first need; updated with `fetch_add`.
+    shared: OnceLock<Stripe>,
     /// One per slot, made on the slot's first call here; one writer each.
     owned: [OnceLock<Stripe>; EXCLUSIVE_SLOTS],
     /// Slots below this may have a stripe: readers look no further.
@@ -67,10 +67,9 @@ impl Recorder {
     /// `bounds` are the histogram's finite upper bounds in seconds.
     pub(crate) fn new(bounds: &[f64]) -> Self {
         let bounds_nanos: Box<[u64]> = bounds.iter().map(|&b| seconds_to_nanos(b)).collect();
-        let counters = FIRST_BUCKET + bounds_nanos.len();
         Recorder {
             bounds_nanos,
-            shared: Stripe::new(counters),
+            shared: OnceLock::new(),
             owned: std::array::from_fn(|_| OnceLock::new()),
             owned_end: AtomicUsize::new(0),
         }
@@ -83,8 +82,8 @@ impl Recorder {
             .iter()
             .position(|&bound| nanos <= bound)
             .map(|index| FIRST_BUCKET + index);
+        let counters = self.bounds_nanos.len() + FIRST_BUCKET;
         if let Some(slot) = thread_slot::current() {
-            let counters = self.bounds_nanos.len() + FIRST_BUCKET;
             let stripe = self.owned[slot].get_or_init(|| {
                 self.owned_end.fetch_max(slot + 1, Ordering::Relaxed);
                 Stripe::new(counters)
@@ -97,7 +96,7 @@ impl Recorder {
                 add_owned(stripe.cell(bucket), 1, Ordering::Release);
             }
         } else {
-            let stripe = &self.shared;
+            let stripe = self.shared.get_or_init(|| Stripe::new(counters));
             stripe.cell(status.index()).fetch_add(1, Ordering::Relaxed);
             stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
             if let Some(bucket) = bucket {
@@ -113,7 +112,9 @@ impl Recorder {
         // A call that finished before this read happened-before it, and so did
         // the `fetch_max` of its slot: `Relaxed` cannot miss that stripe.
         let owned = &self.owned[..self.owned_end.load(Ordering::Relaxed)];
-        let stripes = std::iter::once(&self.shared).chain(owned.iter().filter_map(OnceLock::get));
+        let stripes = std::iter::once(&self.shared)
+            .chain(owned)
+            .filter_map(OnceLock::get);
         for stripe in stripes {
             for (index, bucket) in into.buckets.iter_mut().enumerate() {
                 *bucket += stripe.cell(FIRST_BUCKET + index).load(Ordering::Acquire);

@@ -1,5 +1,5 @@
-//! Rendering a module: its call sites' counts plus whatever was recorded by
-//! hand into its `prometheus` families, one series per label set.
+//! Rendering a module: its call sites' counts plus what was recorded by hand
+//! into its families, one series per label set.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -26,9 +26,7 @@ impl ModuleCollector {
 
 impl Collector for ModuleCollector {
     fn desc(&self) -> Vec<&Desc> {
-        let mut descs = self.module.operations_total().desc();
-        descs.extend(self.module.operation_duration_seconds().desc());
-        descs
+        self.module.descs().to_vec()
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
@@ -40,13 +38,13 @@ impl Collector for ModuleCollector {
 #[derive(Default)]
 struct Totals {
     /// What the call sites recorded.
-    snapshot: Snapshot,
-    /// Counts recorded by hand into the counter family, per status.
+    sites: Snapshot,
+    /// Counted by hand, per status of ours.
     hand_statuses: [u64; 4],
-    /// Counts recorded by hand under a `status` none of ours is.
+    /// Counted by hand under a `status` none of ours is.
     other_statuses: BTreeMap<String, u64>,
-    /// Recorded by hand into the histogram family: cumulative buckets, count, sum.
-    hand_histogram: Option<(Vec<u64>, u64, f64)>,
+    /// Observed by hand: per-bucket counts, count, sum in seconds.
+    hand_durations: (Vec<u64>, u64, f64),
 }
 
 /// The module's two families, as the registry gathers them.
@@ -56,7 +54,7 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     for site in module.sites() {
         let (operation, kind) = site.labels();
         let totals = series.entry((operation.into(), kind.into())).or_default();
-        site.add_to(&mut totals.snapshot);
+        site.add_to(&mut totals.sites);
     }
     add_recorded_by_hand(module, &mut series);
 
@@ -65,8 +63,8 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     let mut durations = Vec::new();
     for ((operation, kind), totals) in series {
         for status in Status::ALL {
-            let count =
-                totals.snapshot.by_status[status.index()] + totals.hand_statuses[status.index()];
+            let index = status.index();
+            let count = totals.sites.by_status[index] + totals.hand_statuses[index];
             calls.push(counter(&operation, &kind, status.as_str(), count));
         }
         for (status, count) in &totals.other_statuses {
@@ -74,52 +72,36 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
         }
         durations.push(histogram(&operation, &kind, bounds, &totals));
     }
+    let [operations_desc, durations_desc] = module.descs();
     vec![
-        family(module.operations_total(), MetricType::COUNTER, calls),
-        family(
-            module.operation_duration_seconds(),
-            MetricType::HISTOGRAM,
-            durations,
-        ),
+        family(operations_desc, MetricType::COUNTER, calls),
+        family(durations_desc, MetricType::HISTOGRAM, durations),
     ]
 }
 
-/// What code wrote into the module's `prometheus` families directly.
 fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, Label), Totals>) {
-    for family in module.operations_total().collect() {
-        for metric in family.get_metric() {
-            let key = (label(metric, "operation"), label(metric, "kind"));
-            let totals = series.entry(key).or_default();
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let count = metric.get_counter().get_value() as u64;
-            let status = label(metric, "status");
-            match Status::ALL.iter().find(|s| s.as_str() == status) {
-                Some(known) => totals.hand_statuses[known.index()] += count,
-                None => {
-                    *totals
-                        .other_statuses
-                        .entry(status.into_owned())
-                        .or_default() += count
-                }
-            }
+    for ([operation, kind, status], count) in module.operations_total().snapshot() {
+        let totals = series.entry((operation.into(), kind.into())).or_default();
+        match Status::ALL.iter().find(|known| known.as_str() == status) {
+            Some(known) => totals.hand_statuses[known.index()] += count,
+            None => *totals.other_statuses.entry(status).or_default() += count,
         }
     }
-    for family in module.operation_duration_seconds().collect() {
-        for metric in family.get_metric() {
-            let key = (label(metric, "operation"), label(metric, "kind"));
-            let histogram = metric.get_histogram();
-            let (buckets, count, sum) = series
-                .entry(key)
-                .or_default()
-                .hand_histogram
-                .get_or_insert_with(Default::default);
-            buckets.resize(histogram.get_bucket().len(), 0);
-            for (total, bucket) in buckets.iter_mut().zip(histogram.get_bucket()) {
-                *total += bucket.cumulative_count();
-            }
-            *count += histogram.get_sample_count();
-            *sum += histogram.get_sample_sum();
-        }
+    for ([operation, kind], observed) in module.operation_duration_seconds().snapshot() {
+        let (buckets, count, sum) = &mut series
+            .entry((operation.into(), kind.into()))
+            .or_default()
+            .hand_durations;
+        add_buckets(buckets, &observed.buckets);
+        *count += observed.count;
+        *sum += observed.sum_seconds;
+    }
+}
+
+fn add_buckets(into: &mut Vec<u64>, buckets: &[u64]) {
+    into.resize(into.len().max(buckets.len()), 0);
+    for (total, count) in into.iter_mut().zip(buckets) {
+        *total += count;
     }
 }
 
@@ -136,41 +118,31 @@ fn counter(operation: &str, kind: &str, status: &str, count: u64) -> Metric {
     metric
 }
 
-/// The duration series, buckets cumulative. For call sites `_count` is the
-/// sum of their status counts, so the two always match in a render; what was
-/// recorded by hand adds its own histogram's count.
+/// The duration series. For call sites `_count` is the sum of their status
+/// counts, so the two always match in a render; durations observed by hand
+/// add their own count.
 fn histogram(operation: &str, kind: &str, bounds: &[f64], totals: &Totals) -> Metric {
-    let snapshot = &totals.snapshot;
-    let mut count = snapshot.by_status.iter().sum::<u64>();
+    let (hand_buckets, hand_count, hand_sum) = &totals.hand_durations;
+    let mut per_bucket = totals.sites.buckets.clone();
+    add_buckets(&mut per_bucket, hand_buckets);
+    per_bucket.resize(bounds.len(), 0);
+    let count = totals.sites.by_status.iter().sum::<u64>() + hand_count;
     #[allow(clippy::cast_precision_loss)]
-    let mut sum = snapshot.sum_nanos as f64 / 1e9;
-    let mut cumulative: Vec<u64> = snapshot
-        .buckets
-        .iter()
-        .scan(0, |running, count| {
-            *running += count;
-            Some(*running)
-        })
-        .collect();
-    cumulative.resize(bounds.len(), 0);
-    if let Some((buckets, hand_count, hand_sum)) = &totals.hand_histogram {
-        for (total, bucket) in cumulative.iter_mut().zip(buckets) {
-            *total += bucket;
-        }
-        count += hand_count;
-        sum += hand_sum;
-    }
+    let sum = totals.sites.sum_nanos as f64 / 1e9 + hand_sum;
+
     let mut histogram = proto::Histogram::default();
     histogram.set_sample_count(count);
     histogram.set_sample_sum(sum);
+    let mut cumulative = 0;
     histogram.set_bucket(
         bounds
             .iter()
-            .zip(cumulative)
+            .zip(per_bucket)
             .map(|(&bound, count)| {
+                cumulative += count;
                 let mut bucket = proto::Bucket::default();
                 bucket.set_upper_bound(bound);
-                bucket.set_cumulative_count(count);
+                bucket.set_cumulative_count(cumulative);
                 bucket
             })
             .collect(),
@@ -180,12 +152,10 @@ fn histogram(operation: &str, kind: &str, bounds: &[f64], totals: &Totals) -> Me
     metric
 }
 
-fn family(source: &impl Collector, kind: MetricType, metrics: Vec<Metric>) -> MetricFamily {
+fn family(desc: &Desc, kind: MetricType, metrics: Vec<Metric>) -> MetricFamily {
     let mut family = MetricFamily::default();
-    if let Some(desc) = source.desc().first() {
-        family.set_name(desc.fq_name.clone());
-        family.set_help(desc.help.clone());
-    }
+    family.set_name(desc.fq_name.clone());
+    family.set_help(desc.help.clone());
     family.set_field_type(kind);
     family.set_metric(metrics);
     family
@@ -202,14 +172,4 @@ fn labels(pairs: &[(&str, &str)]) -> Vec<LabelPair> {
             pair
         })
         .collect()
-}
-
-fn label(metric: &Metric, name: &str) -> Label {
-    metric
-        .get_label()
-        .iter()
-        .find(|pair| pair.name() == name)
-        .map_or(Cow::Borrowed(""), |pair| {
-            Cow::Owned(pair.value().to_owned())
-        })
 }

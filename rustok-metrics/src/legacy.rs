@@ -1,5 +1,7 @@
 //! The seed platform's static names, kept so existing code compiles and
-//! counts into the same series as `#[metered]`.
+//! counts into the same series as `#[metered]`. The operation families are
+//! now [`OperationsTotal`] and [`OperationDurations`], whose
+//! `with_label_values(&[..]).inc()` / `.observe(..)` read as before.
 //!
 //! | old static | now | metric |
 //! |---|---|---|
@@ -13,7 +15,9 @@
 
 use std::ops::Deref;
 
-use prometheus::{HistogramVec, IntCounterVec, IntGaugeVec};
+use prometheus::IntGaugeVec;
+
+use crate::by_hand::{OperationDurations, OperationsTotal};
 
 use crate::{commerce, content};
 
@@ -36,16 +40,16 @@ impl<T> Deref for Alias<T> {
 }
 
 /// Old name of [`content::operations_total()`].
-pub static CONTENT_OPERATIONS_TOTAL: Alias<IntCounterVec> = Alias(content::operations_total);
+pub static CONTENT_OPERATIONS_TOTAL: Alias<OperationsTotal> = Alias(content::operations_total);
 /// Old name of [`content::operation_duration_seconds()`].
-pub static CONTENT_OPERATION_DURATION_SECONDS: Alias<HistogramVec> =
+pub static CONTENT_OPERATION_DURATION_SECONDS: Alias<OperationDurations> =
     Alias(content::operation_duration_seconds);
 /// Old name of [`content::nodes()`]; the gauge now has a `kind` label and no `_total`.
 pub static CONTENT_NODES_TOTAL: Alias<IntGaugeVec> = Alias(|| content::nodes().family());
 /// Old name of [`commerce::operations_total()`].
-pub static COMMERCE_OPERATIONS_TOTAL: Alias<IntCounterVec> = Alias(commerce::operations_total);
+pub static COMMERCE_OPERATIONS_TOTAL: Alias<OperationsTotal> = Alias(commerce::operations_total);
 /// Old name of [`commerce::operation_duration_seconds()`].
-pub static COMMERCE_OPERATION_DURATION_SECONDS: Alias<HistogramVec> =
+pub static COMMERCE_OPERATION_DURATION_SECONDS: Alias<OperationDurations> =
     Alias(commerce::operation_duration_seconds);
 /// Old name of [`commerce::products()`]; the gauge now has a `kind` label and no `_total`.
 pub static COMMERCE_PRODUCTS_TOTAL: Alias<IntGaugeVec> = Alias(|| commerce::products().family());

@@ -94,6 +94,7 @@
 //! standard library's `LazyLock`/`OnceLock`, not `lazy_static`, so users
 //! need no extra dependency.
 
+mod by_hand;
 mod call_site;
 mod clock;
 mod collector;
@@ -110,6 +111,7 @@ mod thread_slot;
 #[doc(hidden)]
 pub mod __private;
 
+pub use by_hand::{DurationObserver, OperationCounter, OperationDurations, OperationsTotal};
 pub use error::TelemetryError;
 pub use legacy::*;
 pub use module::{ModuleMetrics, module_metrics, set_duration_buckets};

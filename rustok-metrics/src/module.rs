@@ -9,18 +9,23 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, PoisonError};
 
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts};
+use prometheus::core::Desc;
 
 use crate::TelemetryError;
+use crate::by_hand::{OperationDurations, OperationsTotal};
 use crate::call_site::CallSite;
 use crate::collector::ModuleCollector;
 use crate::registry::register;
 
 /// The two families every module has.
 ///
-/// Metered calls are counted by their call sites; the families returned here
-/// are for code that records by hand (or through the old static names). The
-/// module's collector adds both up into one series per label set.
+/// Metered calls are counted by their call sites; [`operations_total`] and
+/// [`operation_duration_seconds`] are for code that records by hand (or
+/// through the old static names). The module's collector adds both up into
+/// one series per label set.
+///
+/// [`operations_total`]: Self::operations_total
+/// [`operation_duration_seconds`]: Self::operation_duration_seconds
 ///
 /// ```
 /// let families = rustok_metrics::module_metrics("docs_module")?;
@@ -31,8 +36,10 @@ use crate::registry::register;
 #[derive(Debug)]
 pub struct ModuleMetrics {
     name: String,
-    operations_total: IntCounterVec,
-    operation_duration_seconds: HistogramVec,
+    operations_desc: Desc,
+    durations_desc: Desc,
+    operations_total: OperationsTotal,
+    operation_duration_seconds: OperationDurations,
     /// Finite upper bounds of the duration buckets, in seconds.
     bounds: Vec<f64>,
     /// Every call site that has run, registered by its first call.
@@ -46,16 +53,21 @@ impl ModuleMetrics {
         &self.name
     }
 
-    /// `rustok_<module>_operations_total{operation, kind, status}`.
+    /// `rustok_<module>_operations_total{operation, kind, status}`, to count by hand.
     #[must_use]
-    pub fn operations_total(&self) -> &IntCounterVec {
+    pub fn operations_total(&self) -> &OperationsTotal {
         &self.operations_total
     }
 
-    /// `rustok_<module>_operation_duration_seconds{operation, kind}`.
+    /// `rustok_<module>_operation_duration_seconds{operation, kind}`, to observe by hand.
     #[must_use]
-    pub fn operation_duration_seconds(&self) -> &HistogramVec {
+    pub fn operation_duration_seconds(&self) -> &OperationDurations {
         &self.operation_duration_seconds
+    }
+
+    /// The descriptions of the two families: names, help and labels.
+    pub(crate) fn descs(&self) -> [&Desc; 2] {
+        [&self.operations_desc, &self.durations_desc]
     }
 
     /// This module's two families as [`registry()`](crate::registry)
@@ -189,24 +201,28 @@ pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
 }
 
 fn create(module: &str, buckets: Vec<f64>) -> ModuleMetrics {
-    let operations = Opts::new(
+    let operations_desc = valid(Desc::new(
         format!("rustok_{module}_operations_total"),
         format!(
             "Calls of {module} operations, by operation, kind and how they ended (status: success, error, panic, cancelled)."
         ),
-    );
-    let duration = HistogramOpts::new(
+        vec!["operation".into(), "kind".into(), "status".into()],
+        HashMap::new(),
+    ));
+    let durations_desc = valid(Desc::new(
         format!("rustok_{module}_operation_duration_seconds"),
-        format!("Duration in seconds of {module} operations, including time suspended, by operation and kind."),
-    )
-    .buckets(buckets.clone());
+        format!(
+            "Duration in seconds of {module} operations, including time suspended, by operation and kind."
+        ),
+        vec!["operation".into(), "kind".into()],
+        HashMap::new(),
+    ));
     ModuleMetrics {
         name: module.to_owned(),
-        operations_total: valid(IntCounterVec::new(
-            operations,
-            &["operation", "kind", "status"],
-        )),
-        operation_duration_seconds: valid(HistogramVec::new(duration, &["operation", "kind"])),
+        operations_desc,
+        durations_desc,
+        operations_total: OperationsTotal::default(),
+        operation_duration_seconds: OperationDurations::new(&buckets),
         bounds: buckets,
         sites: Mutex::default(),
     }

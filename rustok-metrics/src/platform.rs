@@ -58,7 +58,7 @@ impl KindGauge {
 /// The content module: `rustok_content_*`.
 pub mod content {
     use super::{KindGauge, LazyLock, live};
-    use prometheus::{HistogramVec, IntCounterVec};
+    use crate::by_hand::{OperationDurations, OperationsTotal};
 
     static NODES: LazyLock<KindGauge> = LazyLock::new(|| {
         KindGauge::new("rustok_content_nodes", "Content nodes that exist, by kind.")
@@ -73,7 +73,7 @@ pub mod content {
     ///     .inc();
     /// ```
     #[must_use]
-    pub fn operations_total() -> &'static IntCounterVec {
+    pub fn operations_total() -> &'static OperationsTotal {
         live("content").operations_total()
     }
 
@@ -84,7 +84,7 @@ pub mod content {
     /// family.with_label_values(&["import", "post"]).observe(0.25);
     /// ```
     #[must_use]
-    pub fn operation_duration_seconds() -> &'static HistogramVec {
+    pub fn operation_duration_seconds() -> &'static OperationDurations {
         live("content").operation_duration_seconds()
     }
 
@@ -102,7 +102,7 @@ pub mod content {
 /// The commerce module: `rustok_commerce_*`.
 pub mod commerce {
     use super::{KindGauge, LazyLock, live};
-    use prometheus::{HistogramVec, IntCounterVec};
+    use crate::by_hand::{OperationDurations, OperationsTotal};
 
     static PRODUCTS: LazyLock<KindGauge> = LazyLock::new(|| {
         KindGauge::new("rustok_commerce_products", "Products that exist, by kind.")
@@ -119,7 +119,7 @@ pub mod commerce {
     ///     .inc();
     /// ```
     #[must_use]
-    pub fn operations_total() -> &'static IntCounterVec {
+    pub fn operations_total() -> &'static OperationsTotal {
         live("commerce").operations_total()
     }
 
@@ -130,7 +130,7 @@ pub mod commerce {
     /// family.with_label_values(&["refund", ""]).observe(0.1);
     /// ```
     #[must_use]
-    pub fn operation_duration_seconds() -> &'static HistogramVec {
+    pub fn operation_duration_seconds() -> &'static OperationDurations {
         live("commerce").operation_duration_seconds()
     }
 

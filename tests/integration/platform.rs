@@ -1,6 +1,9 @@
 //! The seed platform's families: typed API and old static names.
 
-use rustok_metrics::{COMMERCE_ORDERS_TOTAL, CONTENT_OPERATIONS_TOTAL, commerce, content, metered};
+use rustok_metrics::{
+    COMMERCE_ORDERS_TOTAL, CONTENT_OPERATION_DURATION_SECONDS, CONTENT_OPERATIONS_TOTAL, commerce,
+    content, metered,
+};
 
 use crate::support::scrape;
 
@@ -27,6 +30,47 @@ fn old_static_names_count_into_the_same_series_as_metered() {
         scrape.calls("content", "it_legacy_create", "post", "error"),
         Some(1)
     );
+}
+
+#[metered(module = "content", op = "it_legacy_import", kind = "post")]
+fn import_post() {}
+
+#[test]
+fn hand_written_statuses_and_durations_merge_with_metered_calls() {
+    import_post();
+    CONTENT_OPERATIONS_TOTAL
+        .with_label_values(&["it_legacy_import", "post", "timeout"])
+        .inc_by(5);
+    CONTENT_OPERATION_DURATION_SECONDS
+        .with_label_values(&["it_legacy_import", "post"])
+        .observe(20.0);
+    let scrape = scrape();
+    // A status of its own, written by hand, is kept as written.
+    assert_eq!(
+        scrape.calls("content", "it_legacy_import", "post", "timeout"),
+        Some(5)
+    );
+    // One metered call and one observed by hand, in one histogram.
+    assert_eq!(
+        scrape.observed("content", "it_legacy_import", "post"),
+        Some(2)
+    );
+    let bucket = |le| {
+        scrape.value(
+            "rustok_content_operation_duration_seconds_bucket",
+            &[
+                ("operation", "it_legacy_import"),
+                ("kind", "post"),
+                ("le", le),
+            ],
+        )
+    };
+    assert_eq!(
+        bucket("10"),
+        Some(1.0),
+        "the metered call, not the 20 s one"
+    );
+    assert_eq!(bucket("+Inf"), Some(2.0));
 }
 
 #[test]

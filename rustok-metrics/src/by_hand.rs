@@ -1,0 +1,172 @@
+//! A module's families for code that records by hand: the typed API
+//! (`content::operations_total()`) and the seed platform's old statics.
+//!
+//! They mirror `prometheus`' `with_label_values(..)` so existing code keeps
+//! compiling, but the label count is part of the type (`&[&str; 3]`), so a
+//! wrong count is a compile error instead of a panic at run time. What is
+//! recorded here is added to the call sites' counts of the same labels.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// `rustok_<module>_operations_total{operation, kind, status}`, by hand.
+///
+/// ```
+/// let calls = rustok_metrics::content::operations_total();
+/// let imported = calls.with_label_values(&["import", "post", "success"]);
+/// imported.inc();
+/// imported.inc_by(2);
+/// assert_eq!(imported.get(), 3);
+/// ```
+#[derive(Debug, Default)]
+pub struct OperationsTotal {
+    series: Mutex<HashMap<[String; 3], OperationCounter>>,
+}
+
+/// One series of [`OperationsTotal`]: cheap to clone and keep.
+#[derive(Clone, Debug, Default)]
+pub struct OperationCounter(Arc<AtomicU64>);
+
+impl OperationsTotal {
+    /// The series with these `[operation, kind, status]` values.
+    #[must_use]
+    pub fn with_label_values(&self, values: &[&str; 3]) -> OperationCounter {
+        let key = values.map(str::to_owned);
+        lock(&self.series).entry(key).or_default().clone()
+    }
+
+    /// Every series and its count.
+    pub(crate) fn snapshot(&self) -> Vec<([String; 3], u64)> {
+        lock(&self.series)
+            .iter()
+            .map(|(labels, counter)| (labels.clone(), counter.get()))
+            .collect()
+    }
+}
+
+impl OperationCounter {
+    /// Adds one.
+    pub fn inc(&self) {
+        self.inc_by(1);
+    }
+
+    /// Adds `n`.
+    pub fn inc_by(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The count so far, from this handle alone (not the call sites').
+    #[must_use]
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// `rustok_<module>_operation_duration_seconds{operation, kind}`, by hand.
+///
+/// ```
+/// let durations = rustok_metrics::content::operation_duration_seconds();
+/// durations.with_label_values(&["import", "post"]).observe(0.25);
+/// ```
+#[derive(Debug)]
+pub struct OperationDurations {
+    bounds: Arc<[f64]>,
+    series: Mutex<HashMap<[String; 2], DurationObserver>>,
+}
+
+/// One series of [`OperationDurations`]: cheap to clone and keep.
+#[derive(Clone, Debug)]
+pub struct DurationObserver(Arc<HandHistogram>);
+
+#[derive(Debug)]
+struct HandHistogram {
+    bounds: Arc<[f64]>,
+    /// Per finite bucket, not cumulative.
+    buckets: Box<[AtomicU64]>,
+    count: AtomicU64,
+    /// An `f64`, as bits.
+    sum: AtomicU64,
+}
+
+/// What [`OperationDurations`] holds for one label set.
+pub(crate) struct HandDurations {
+    /// Per finite bucket, not cumulative.
+    pub(crate) buckets: Vec<u64>,
+    pub(crate) count: u64,
+    pub(crate) sum_seconds: f64,
+}
+
+impl OperationDurations {
+    pub(crate) fn new(bounds: &[f64]) -> Self {
+        OperationDurations {
+            bounds: bounds.into(),
+            series: Mutex::default(),
+        }
+    }
+
+    /// The series with these `[operation, kind]` values.
+    #[must_use]
+    pub fn with_label_values(&self, values: &[&str; 2]) -> DurationObserver {
+        let key = values.map(str::to_owned);
+        lock(&self.series)
+            .entry(key)
+            .or_insert_with(|| {
+                DurationObserver(Arc::new(HandHistogram {
+                    bounds: Arc::clone(&self.bounds),
+                    buckets: self.bounds.iter().map(|_| AtomicU64::new(0)).collect(),
+                    count: AtomicU64::new(0),
+                    sum: AtomicU64::new(0f64.to_bits()),
+                }))
+            })
+            .clone()
+    }
+
+    /// Every series and its counts.
+    pub(crate) fn snapshot(&self) -> Vec<([String; 2], HandDurations)> {
+        lock(&self.series)
+            .iter()
+            .map(|(labels, observer)| (labels.clone(), observer.0.read()))
+            .collect()
+    }
+}
+
+impl DurationObserver {
+    /// Records one duration in seconds. A negative or NaN value is counted
+    /// (in `_count` and `+Inf`) but adds nothing to `_sum`.
+    pub fn observe(&self, seconds: f64) {
+        let histogram = &*self.0;
+        // Count before bucket (Release), read in the opposite order: a render
+        // never shows a bucket above `_count`.
+        histogram.count.fetch_add(1, Ordering::Relaxed);
+        if let Some(index) = histogram.bounds.iter().position(|&bound| seconds <= bound) {
+            histogram.buckets[index].fetch_add(1, Ordering::Release);
+        }
+        if seconds >= 0.0 {
+            let _ = histogram
+                .sum
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                    Some((f64::from_bits(bits) + seconds).to_bits())
+                });
+        }
+    }
+}
+
+impl HandHistogram {
+    fn read(&self) -> HandDurations {
+        let buckets = self
+            .buckets
+            .iter()
+            .map(|bucket| bucket.load(Ordering::Acquire))
+            .collect();
+        HandDurations {
+            buckets,
+            count: self.count.load(Ordering::Relaxed),
+            sum_seconds: f64::from_bits(self.sum.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -14,7 +14,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 use rustok_metrics::__private::CallSite;
-use rustok_metrics::Status;
+use rustok_metrics::{Outcome, Status};
 
 const SIZES: [usize; 3] = [10, 100, 1_000];
 
@@ -22,9 +22,10 @@ const SIZES: [usize; 3] = [10, 100, 1_000];
 fn metered_sites(module: &'static str, count: usize) {
     for op in 0..count {
         let operation: &'static str = Box::leak(format!("op_{op}").into_boxed_str());
-        let site: &'static CallSite = Box::leak(Box::new(CallSite::new(module, operation, "post")));
+        let site = CallSite::new(module, operation, "post", false, file!(), line!());
+        let site: &'static CallSite = Box::leak(Box::new(site));
         for status in Status::ALL {
-            site.start().finish(status);
+            site.start().finish(Outcome::of(status));
         }
     }
 }

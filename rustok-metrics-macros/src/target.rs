@@ -2,26 +2,25 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
-use syn::{Item, ItemFn, ReturnType, TraitItemFn, Type};
+use syn::{Item, ItemFn, ItemImpl, ReturnType, Signature, TraitItemFn, Type};
 
-/// The item as a function, or an error on the token that makes it unfit.
-pub fn parse_target(item: TokenStream) -> syn::Result<ItemFn> {
+/// What #[metered] can stand on.
+pub enum Target {
+    Function(ItemFn),
+    Impl(ItemImpl),
+}
+
+/// The item as a function or an impl block, or an error on the token that
+/// makes it unfit.
+pub fn parse_target(item: TokenStream) -> syn::Result<Target> {
     if let Ok(function) = syn::parse2::<ItemFn>(item.clone()) {
-        if let Some(const_token) = function.sig.constness {
-            return Err(syn::Error::new(
-                const_token.span,
-                "#[metered] cannot measure a `const fn`: it reads a clock and updates counters at run time; remove `const` or the attribute",
-            ));
-        }
-        if let ReturnType::Type(_, ty) = &function.sig.output {
-            if let Type::Never(never) = &**ty {
-                return Err(syn::Error::new(
-                    never.span(),
-                    "#[metered] cannot measure a function that returns `!`: it never completes, so there is no outcome to record; remove the attribute",
-                ));
-            }
-        }
-        return Ok(function);
+        return match unmeasurable(&function.sig) {
+            Some(error) => Err(error),
+            None => Ok(Target::Function(function)),
+        };
+    }
+    if let Ok(Item::Impl(item)) = syn::parse2::<Item>(item.clone()) {
+        return Ok(Target::Impl(item));
     }
     if let Ok(declaration) = syn::parse2::<TraitItemFn>(item.clone()) {
         return Err(syn::Error::new(
@@ -49,7 +48,6 @@ fn describe(item: &Item) -> (Span, &'static str) {
         Item::Struct(item) => (item.struct_token.span, "a struct"),
         Item::Enum(item) => (item.enum_token.span, "an enum"),
         Item::Union(item) => (item.union_token.span, "a union"),
-        Item::Impl(item) => (item.impl_token.span, "an impl block"),
         Item::Trait(item) => (item.trait_token.span, "a trait"),
         Item::Mod(item) => (item.mod_token.span, "a module"),
         Item::Const(item) => (item.const_token.span, "a const"),
@@ -59,4 +57,23 @@ fn describe(item: &Item) -> (Span, &'static str) {
         Item::Macro(item) => (item.mac.path.span(), "a macro invocation"),
         other => (other.span(), "this item"),
     }
+}
+
+/// Why a function cannot be measured at all, if it cannot.
+pub fn unmeasurable(sig: &Signature) -> Option<syn::Error> {
+    if let Some(const_token) = sig.constness {
+        return Some(syn::Error::new(
+            const_token.span,
+            "#[metered] cannot measure a `const fn`: it reads a clock and updates counters at run time; remove `const` or the attribute",
+        ));
+    }
+    if let ReturnType::Type(_, ty) = &sig.output
+        && let Type::Never(never) = &**ty
+    {
+        return Some(syn::Error::new(
+            never.span(),
+            "#[metered] cannot measure a function that returns `!`: it never completes, so there is no outcome to record; remove the attribute",
+        ));
+    }
+    None
 }

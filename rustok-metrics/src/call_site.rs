@@ -1,86 +1,197 @@
-//! One metered function: its labels, and where its calls are counted.
+//! One metered function: what it is, and where its calls are counted.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
-use crate::Status;
+use prometheus::IntCounter;
+
 use crate::guard::CallGuard;
+use crate::label::KindValue;
 use crate::module::{is_metric_name_segment, live};
-use crate::recorder::{Recorder, Snapshot};
+use crate::operation::Operation;
+use crate::recorder::Recorder;
+use crate::registry::label_overflow_total;
 
 /// The `static` that `#[metered]` puts in each function. Generated code only.
 ///
-/// The first call creates the site's recorder and registers the site with
-/// its module, whose collector then renders its series (all four statuses,
-/// at zero until they happen). Later calls go straight to the recorder: no
-/// hashing, locking or allocation.
+/// Every site registers itself before `main` (see [`SiteEntry`]), so its
+/// series can be rendered at zero before the first call. The first call
+/// creates the site's recorder; later calls go straight to it: no hashing,
+/// locking or allocation.
 pub struct CallSite {
-    module: &'static str,
-    operation: &'static str,
-    kind: &'static str,
+    operation: Operation,
+    /// For a site with a static kind.
     recorder: OnceLock<Recorder>,
+    /// For a site whose kind is computed per call.
+    kinds: OnceLock<Kinds>,
 }
 
+/// The recorders of a site with a computed kind, one per distinct value up
+/// to the module's label cap, and `other` for the rest.
+struct Kinds {
+    bounds: &'static [f64],
+    entries: Box<[OnceLock<(&'static str, Recorder)>]>,
+    len: AtomicUsize,
+    adding: Mutex<()>,
+    other: Recorder,
+    overflow: IntCounter,
+}
+
+/// How a call site is found before `main`: `inventory` collects one per site.
+#[doc(hidden)]
+pub struct SiteEntry(pub &'static CallSite);
+
+inventory::collect!(SiteEntry);
+
 impl CallSite {
-    /// A call site of `operation` in `module`, with a static `kind` (`""` for none).
+    /// A call site of `operation` in `module` with a static `kind` (`""` for
+    /// none), or with a kind computed per call when `dynamic_kind`.
     ///
     /// # Panics
     /// At compile time, in the `static` initialiser, when `module` is not a
     /// metric-name segment; `#[metered]` reports that earlier and better.
     #[must_use]
-    pub const fn new(module: &'static str, operation: &'static str, kind: &'static str) -> Self {
+    pub const fn new(
+        module: &'static str,
+        operation: &'static str,
+        kind: &'static str,
+        dynamic_kind: bool,
+        file: &'static str,
+        line: u32,
+    ) -> Self {
         assert!(
             is_metric_name_segment(module),
             "module must match [a-z][a-z0-9_]*"
         );
         CallSite {
-            module,
-            operation,
-            kind,
+            operation: Operation {
+                module,
+                operation,
+                kind,
+                dynamic_kind,
+                file,
+                line,
+            },
             recorder: OnceLock::new(),
+            kinds: OnceLock::new(),
         }
     }
 
-    /// Starts measuring one call.
+    /// Starts measuring one call of a site with a static kind.
     #[inline]
     pub fn start(&'static self) -> CallGuard {
-        self.recorder();
-        CallGuard::new(self)
+        CallGuard::new(self.recorder.get_or_init(|| self.new_recorder()))
     }
 
+    /// Starts measuring one call whose kind was computed from its arguments.
     #[inline]
-    pub(crate) fn record(&'static self, status: Status, nanos: u64) {
-        self.recorder().record(status, nanos);
+    pub fn start_with(&'static self, kind: KindValue<'_>) -> CallGuard {
+        CallGuard::new(self.kinds().recorder(kind))
     }
 
-    #[inline]
-    fn recorder(&'static self) -> &'static Recorder {
-        self.recorder.get_or_init(|| {
-            let module = live(self.module);
-            let recorder = Recorder::new(module.bounds());
-            module.add_site(self);
-            recorder
+    pub(crate) fn module(&self) -> &'static str {
+        self.operation.module
+    }
+
+    /// What this site is.
+    pub(crate) fn operation(&'static self) -> &'static Operation {
+        &self.operation
+    }
+
+    fn new_recorder(&self) -> Recorder {
+        Recorder::new(live(self.operation.module).bounds())
+    }
+
+    fn kinds(&'static self) -> &'static Kinds {
+        self.kinds.get_or_init(|| {
+            let module = live(self.operation.module);
+            Kinds {
+                bounds: module.bounds(),
+                entries: (0..module.label_cap()).map(|_| OnceLock::new()).collect(),
+                len: AtomicUsize::new(0),
+                adding: Mutex::new(()),
+                other: self.new_recorder(),
+                overflow: label_overflow_total()
+                    .with_label_values(&[self.operation.module, self.operation.operation]),
+            }
         })
     }
 
-    /// `(operation, kind)`: the labels this site records under.
-    pub(crate) fn labels(&self) -> (&'static str, &'static str) {
-        (self.operation, self.kind)
+    /// Calls `visit` with each kind this site records under and its
+    /// recorder: the static kind (no recorder before the first call, so it
+    /// renders as zeros), or each computed value seen, plus `other` once
+    /// values overflowed.
+    pub(crate) fn for_each_kind(&self, mut visit: impl FnMut(&'static str, Option<&Recorder>)) {
+        if !self.operation.dynamic_kind {
+            visit(self.operation.kind, self.recorder.get());
+            return;
+        }
+        let Some(kinds) = self.kinds.get() else {
+            return;
+        };
+        for (kind, recorder) in kinds.seen() {
+            visit(kind, Some(recorder));
+        }
+        if kinds.overflow.get() > 0 {
+            visit("other", Some(&kinds.other));
+        }
+    }
+}
+
+impl Kinds {
+    #[inline]
+    fn recorder(&'static self, kind: KindValue<'_>) -> &'static Recorder {
+        let value = match kind {
+            KindValue::Fixed(value) | KindValue::Bounded(value) => value,
+        };
+        if let Some(recorder) = self.find(value) {
+            return recorder;
+        }
+        if self.len.load(Ordering::Acquire) < self.entries.len()
+            && let Some(recorder) = self.add(kind, value)
+        {
+            return recorder;
+        }
+        self.overflow.inc();
+        &self.other
     }
 
-    /// Adds this site's counts into `into`; nothing if it has not run yet.
-    pub(crate) fn add_to(&self, into: &mut Snapshot) {
-        if let Some(recorder) = self.recorder.get() {
-            recorder.add_to(into);
+    fn seen(&self) -> impl Iterator<Item = (&'static str, &Recorder)> {
+        let len = self.len.load(Ordering::Acquire);
+        self.entries[..len]
+            .iter()
+            .filter_map(OnceLock::get)
+            .map(|(kind, recorder)| (*kind, recorder))
+    }
+
+    fn find(&'static self, value: &str) -> Option<&'static Recorder> {
+        self.seen()
+            .find(|(kind, _)| std::ptr::eq(*kind, value) || *kind == value)
+            .map(|(_, recorder)| recorder)
+    }
+
+    /// Keeps a new value, unless another thread filled the table first.
+    #[cold]
+    fn add(&'static self, kind: KindValue<'_>, value: &str) -> Option<&'static Recorder> {
+        let _adding = self.adding.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(recorder) = self.find(value) {
+            return Some(recorder);
         }
+        let len = self.len.load(Ordering::Acquire);
+        let entry = self.entries.get(len)?;
+        let kind: &'static str = match kind {
+            KindValue::Fixed(value) => value,
+            // Bounded by the cap: at most `label_cap` strings per site.
+            KindValue::Bounded(value) => Box::leak(value.into()),
+        };
+        let (_, recorder) = entry.get_or_init(|| (kind, Recorder::new(self.bounds)));
+        self.len.store(len + 1, Ordering::Release);
+        Some(recorder)
     }
 }
 
 impl std::fmt::Debug for CallSite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallSite")
-            .field("module", &self.module)
-            .field("operation", &self.operation)
-            .field("kind", &self.kind)
-            .finish_non_exhaustive()
+        self.operation.fmt(f)
     }
 }

@@ -52,9 +52,13 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     let mut series: BTreeMap<(Label, Label), Totals> = BTreeMap::new();
     // Sites that share labels (two functions with one `op`) add up.
     for site in module.sites() {
-        let (operation, kind) = site.labels();
-        let totals = series.entry((operation.into(), kind.into())).or_default();
-        site.add_to(&mut totals.sites);
+        let operation = site.operation().operation();
+        site.for_each_kind(|kind, recorder| {
+            let totals = series.entry((operation.into(), kind.into())).or_default();
+            if let Some(recorder) = recorder {
+                recorder.add_to(&mut totals.sites);
+            }
+        });
     }
     add_recorded_by_hand(module, &mut series);
 
@@ -64,11 +68,23 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     for ((operation, kind), totals) in series {
         for status in Status::ALL {
             let index = status.index();
-            let count = totals.sites.by_status[index] + totals.hand_statuses[index];
-            calls.push(counter(&operation, &kind, status.as_str(), count));
+            let mut count = totals.sites.by_status[index] + totals.hand_statuses[index];
+            if status == Status::Error {
+                for &(error_kind, errors) in &totals.sites.error_kinds {
+                    calls.push(counter(
+                        &operation,
+                        &kind,
+                        status.as_str(),
+                        error_kind,
+                        errors,
+                    ));
+                    count -= errors;
+                }
+            }
+            calls.push(counter(&operation, &kind, status.as_str(), "", count));
         }
         for (status, count) in &totals.other_statuses {
-            calls.push(counter(&operation, &kind, status, *count));
+            calls.push(counter(&operation, &kind, status, "", *count));
         }
         durations.push(histogram(&operation, &kind, bounds, &totals));
     }
@@ -105,8 +121,9 @@ fn add_buckets(into: &mut Vec<u64>, buckets: &[u64]) {
     }
 }
 
-fn counter(operation: &str, kind: &str, status: &str, count: u64) -> Metric {
+fn counter(operation: &str, kind: &str, status: &str, error_kind: &str, count: u64) -> Metric {
     let mut metric = Metric::from_label(labels(&[
+        ("error_kind", error_kind),
         ("kind", kind),
         ("operation", operation),
         ("status", status),

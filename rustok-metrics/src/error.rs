@@ -37,11 +37,21 @@ pub enum TelemetryError {
         reason: &'static str,
     },
 
-    /// Buckets were set after the module's families already existed.
+    /// A label cap that is 0 or above [`MAX_LABEL_CAP`](crate::MAX_LABEL_CAP).
+    #[error("invalid label cap {cap} for module `{module}`: use 1 to 1024")]
+    InvalidLabelCap {
+        /// The module the cap was meant for.
+        module: String,
+        /// The cap as given.
+        cap: usize,
+    },
+
+    /// Buckets or the label cap were set after the module's families
+    /// already existed.
     #[error(
-        "duration buckets for module `{module}` can no longer change: its metrics were already used; set them at start-up, before the first metered call"
+        "settings of module `{module}` (duration buckets, label cap) can no longer change: its metrics were already used; set them at start-up, before the first metered call or render"
     )]
-    BucketsInUse {
+    ModuleInUse {
         /// The module whose families already exist.
         module: String,
     },

@@ -1,34 +1,34 @@
 //! The guard that turns one call into exactly one recorded outcome.
 
-use crate::Status;
-use crate::call_site::CallSite;
 use crate::clock::{self, Ticks};
+use crate::recorder::Recorder;
+use crate::status::{Outcome, Status};
 
-/// Measures one call from [`CallSite::start`] to [`finish`](Self::finish).
+/// Measures one call from its start to [`finish`](Self::finish).
 ///
 /// A guard dropped without `finish` means the call did not return: while the
 /// thread is panicking that is a `panic`; otherwise, for a future dropped
 /// between polls, it is `cancelled`. Either way the duration is observed once.
 #[must_use = "a call is recorded when its guard finishes or drops"]
-#[derive(Debug)]
 pub struct CallGuard {
-    site: &'static CallSite,
+    recorder: &'static Recorder,
     started: Ticks,
 }
 
 impl CallGuard {
     #[inline]
-    pub(crate) fn new(site: &'static CallSite) -> Self {
+    pub(crate) fn new(recorder: &'static Recorder) -> Self {
         CallGuard {
-            site,
+            recorder,
             started: clock::now(),
         }
     }
 
-    /// Records the call as ended with `status`.
+    /// Records the call as ended with `outcome`.
     #[inline]
-    pub fn finish(self, status: Status) {
-        self.site.record(status, clock::nanos_since(self.started));
+    pub fn finish(self, outcome: Outcome) {
+        self.recorder
+            .record(outcome, clock::nanos_since(self.started));
         std::mem::forget(self);
     }
 }
@@ -40,6 +40,13 @@ impl Drop for CallGuard {
         } else {
             Status::Cancelled
         };
-        self.site.record(status, clock::nanos_since(self.started));
+        self.recorder
+            .record(Outcome::of(status), clock::nanos_since(self.started));
+    }
+}
+
+impl std::fmt::Debug for CallGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallGuard").finish_non_exhaustive()
     }
 }

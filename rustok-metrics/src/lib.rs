@@ -35,7 +35,7 @@
 //!
 //! let text = rustok_metrics::render_metrics()?; // Prometheus text format 0.0.4
 //! assert!(text.contains(
-//!     r#"rustok_content_operations_total{kind="post",operation="create",status="error"} 1"#
+//!     r#"rustok_content_operations_total{error_kind="",kind="post",operation="create",status="error"} 1"#
 //! ));
 //! # Ok::<(), rustok_metrics::TelemetryError>(())
 //! ```
@@ -100,8 +100,10 @@ mod clock;
 mod collector;
 mod error;
 mod guard;
+mod label;
 mod legacy;
 mod module;
+mod operation;
 mod platform;
 mod recorder;
 mod registry;
@@ -113,11 +115,16 @@ pub mod __private;
 
 pub use by_hand::{DurationObserver, OperationCounter, OperationDurations, OperationsTotal};
 pub use error::TelemetryError;
+pub use label::{Bounded, MetricLabel, bounded};
 pub use legacy::*;
-pub use module::{ModuleMetrics, module_metrics, set_duration_buckets};
+pub use module::{
+    DEFAULT_LABEL_CAP, MAX_LABEL_CAP, ModuleMetrics, module_metrics, set_duration_buckets,
+    set_label_cap,
+};
+pub use operation::{Operation, duplicate_operations, operations};
 pub use platform::{KindGauge, commerce, content};
 pub use registry::{MetricsHandle, registry, render_metrics};
-pub use status::Status;
+pub use status::{Outcome, Status};
 
 /// The `prometheus` crate this one is built on, so your own collectors need no
 /// second dependency.
@@ -133,3 +140,23 @@ pub use prometheus;
 /// assert_eq!(load(7).unwrap(), 7);
 /// ```
 pub use rustok_metrics_macros::metered;
+
+/// Derives [`MetricLabel`](trait@MetricLabel) for an enum: each variant's
+/// name in snake_case (`BlogPost` is `"blog_post"`), or the value of its
+/// `#[metric_label = "..."]`. Variants may have fields.
+///
+/// ```
+/// use rustok_metrics::MetricLabel;
+///
+/// #[derive(Debug, MetricLabel)]
+/// enum ContentError {
+///     NotFound,
+///     #[metric_label = "conflict"]
+///     VersionConflict { expected: u64 },
+///     Storage(String),
+/// }
+///
+/// assert_eq!(ContentError::NotFound.metric_label(), "not_found");
+/// assert_eq!(ContentError::Storage("disk".into()).metric_label(), "storage");
+/// ```
+pub use rustok_metrics_macros::MetricLabel;

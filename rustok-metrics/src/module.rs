@@ -13,7 +13,7 @@ use prometheus::core::Desc;
 
 use crate::TelemetryError;
 use crate::by_hand::{OperationDurations, OperationsTotal};
-use crate::call_site::CallSite;
+use crate::call_site::{CallSite, SiteEntry};
 use crate::collector::ModuleCollector;
 use crate::registry::register;
 
@@ -42,8 +42,10 @@ pub struct ModuleMetrics {
     operation_duration_seconds: OperationDurations,
     /// Finite upper bounds of the duration buckets, in seconds.
     bounds: Vec<f64>,
-    /// Every call site that has run, registered by its first call.
-    sites: Mutex<Vec<&'static CallSite>>,
+    /// Distinct computed `kind` values a call site keeps.
+    label_cap: usize,
+    /// Every call site of the module in the binary.
+    sites: Vec<&'static CallSite>,
 }
 
 impl ModuleMetrics {
@@ -89,25 +91,41 @@ impl ModuleMetrics {
         &self.bounds
     }
 
-    pub(crate) fn add_site(&self, site: &'static CallSite) {
-        self.sites
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(site);
+    pub(crate) fn label_cap(&self) -> usize {
+        self.label_cap
     }
 
-    /// The call sites that have run so far.
-    pub(crate) fn sites(&self) -> Vec<&'static CallSite> {
-        self.sites
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    /// Every call site of this module, called yet or not.
+    pub(crate) fn sites(&self) -> &[&'static CallSite] {
+        &self.sites
     }
 }
 
+/// What can be set about a module before its families exist.
+#[derive(Clone)]
+struct Settings {
+    buckets: Vec<f64>,
+    label_cap: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            buckets: prometheus::DEFAULT_BUCKETS.to_vec(),
+            label_cap: DEFAULT_LABEL_CAP,
+        }
+    }
+}
+
+/// Distinct computed `kind` values a call site keeps unless configured.
+pub const DEFAULT_LABEL_CAP: usize = 64;
+
+/// The largest label cap [`set_label_cap`] accepts.
+pub const MAX_LABEL_CAP: usize = 1024;
+
 enum Slot {
-    /// Buckets chosen, families not made yet.
-    Configured(Vec<f64>),
+    /// Settings chosen, families not made yet.
+    Configured(Settings),
     Live(&'static ModuleMetrics),
 }
 
@@ -141,14 +159,14 @@ pub fn module_metrics(module: &str) -> Result<&'static ModuleMetrics, TelemetryE
 /// query();
 ///
 /// let err = rustok_metrics::set_duration_buckets("docs_search", vec![1.0]).unwrap_err();
-/// assert!(matches!(err, rustok_metrics::TelemetryError::BucketsInUse { .. }));
+/// assert!(matches!(err, rustok_metrics::TelemetryError::ModuleInUse { .. }));
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 ///
 /// # Errors
 /// [`TelemetryError::InvalidModule`] for a bad name,
 /// [`TelemetryError::InvalidBuckets`] unless the bounds are finite, positive
-/// and strictly increasing, and [`TelemetryError::BucketsInUse`] when the
+/// and strictly increasing, and [`TelemetryError::ModuleInUse`] when the
 /// module's families already exist.
 pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), TelemetryError> {
     if !is_metric_name_segment(module) {
@@ -162,13 +180,50 @@ pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), Telem
             reason,
         });
     }
+    configure(module, |settings| settings.buckets = buckets)
+}
+
+/// How many distinct values a call site with a computed `kind` keeps before
+/// counting new ones as `kind="other"` (and in
+/// `rustok_metrics_label_overflow_total`). 64 unless set; set it at start-up,
+/// before the module's first use.
+///
+/// ```
+/// rustok_metrics::set_label_cap("docs_cap", 8)?;
+/// # Ok::<(), rustok_metrics::TelemetryError>(())
+/// ```
+///
+/// # Errors
+/// [`TelemetryError::InvalidModule`] for a bad name,
+/// [`TelemetryError::InvalidLabelCap`] for 0 or more than [`MAX_LABEL_CAP`],
+/// and [`TelemetryError::ModuleInUse`] when the module's families already
+/// exist.
+pub fn set_label_cap(module: &str, cap: usize) -> Result<(), TelemetryError> {
+    if !is_metric_name_segment(module) {
+        return Err(TelemetryError::InvalidModule {
+            module: module.to_owned(),
+        });
+    }
+    if cap == 0 || cap > MAX_LABEL_CAP {
+        return Err(TelemetryError::InvalidLabelCap {
+            module: module.to_owned(),
+            cap,
+        });
+    }
+    configure(module, |settings| settings.label_cap = cap)
+}
+
+fn configure(module: &str, change: impl FnOnce(&mut Settings)) -> Result<(), TelemetryError> {
     let mut modules = MODULES.lock().unwrap_or_else(PoisonError::into_inner);
-    match modules.get(module) {
-        Some(Slot::Live(_)) => Err(TelemetryError::BucketsInUse {
+    let slot = modules
+        .entry(module.to_owned())
+        .or_insert_with(|| Slot::Configured(Settings::default()));
+    match slot {
+        Slot::Live(_) => Err(TelemetryError::ModuleInUse {
             module: module.to_owned(),
         }),
-        _ => {
-            modules.insert(module.to_owned(), Slot::Configured(buckets));
+        Slot::Configured(settings) => {
+            change(settings);
             Ok(())
         }
     }
@@ -189,24 +244,30 @@ fn bucket_problem(buckets: &[f64]) -> Option<&'static str> {
 /// The families of a module whose name is already known to be valid.
 pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
     let mut modules = MODULES.lock().unwrap_or_else(PoisonError::into_inner);
-    let buckets = match modules.get(module) {
+    let settings = match modules.get(module) {
         Some(Slot::Live(metrics)) => return metrics,
-        Some(Slot::Configured(buckets)) => buckets.clone(),
-        None => prometheus::DEFAULT_BUCKETS.to_vec(),
+        Some(Slot::Configured(settings)) => settings.clone(),
+        None => Settings::default(),
     };
-    let metrics: &'static ModuleMetrics = Box::leak(Box::new(create(module, buckets)));
+    let metrics: &'static ModuleMetrics = Box::leak(Box::new(create(module, settings)));
     register(Box::new(ModuleCollector::new(metrics)), module);
     modules.insert(module.to_owned(), Slot::Live(metrics));
     metrics
 }
 
-fn create(module: &str, buckets: Vec<f64>) -> ModuleMetrics {
+fn create(module: &str, settings: Settings) -> ModuleMetrics {
+    let Settings { buckets, label_cap } = settings;
     let operations_desc = valid(Desc::new(
         format!("rustok_{module}_operations_total"),
         format!(
             "Calls of {module} operations, by operation, kind and how they ended (status: success, error, panic, cancelled)."
         ),
-        vec!["operation".into(), "kind".into(), "status".into()],
+        vec![
+            "operation".into(),
+            "kind".into(),
+            "status".into(),
+            "error_kind".into(),
+        ],
         HashMap::new(),
     ));
     let durations_desc = valid(Desc::new(
@@ -224,7 +285,11 @@ fn create(module: &str, buckets: Vec<f64>) -> ModuleMetrics {
         operations_total: OperationsTotal::default(),
         operation_duration_seconds: OperationDurations::new(&buckets),
         bounds: buckets,
-        sites: Mutex::default(),
+        label_cap,
+        sites: inventory::iter::<SiteEntry>()
+            .map(|entry| entry.0)
+            .filter(|site| site.module() == module)
+            .collect(),
     }
 }
 

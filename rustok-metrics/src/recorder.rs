@@ -9,12 +9,14 @@
 //! Ordering: a writer bumps the status count before the bucket count, the
 //! bucket with `Release`; a reader loads buckets (`Acquire`) before statuses.
 //! So a render never shows a call in a bucket but not in `_count`, which
-//! would make a finite bucket exceed `+Inf`.
+//! would make a finite bucket exceed `+Inf`. Error kinds are counted after
+//! the stripe, and read before it, for the same reason: the errors of a kind
+//! never exceed the errors.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
-use crate::Status;
+use crate::status::Outcome;
 use crate::thread_slot::{self, EXCLUSIVE_SLOTS};
 
 const SUM: usize = 4;
@@ -52,6 +54,19 @@ pub(crate) struct Recorder {
     owned: [OnceLock<Stripe>; EXCLUSIVE_SLOTS],
     /// Slots below this may have a stripe: readers look no further.
     owned_end: AtomicUsize,
+    /// Errors by `error_kind`, made on the first labelled error.
+    error_kinds: OnceLock<Box<ErrorKinds>>,
+}
+
+/// Distinct error kinds a call site keeps; more are counted as `other`.
+const MAX_ERROR_KINDS: usize = 64;
+
+/// Counts of labelled errors. Shared counters: errors are the rare path.
+struct ErrorKinds {
+    entries: [OnceLock<(&'static str, AtomicU64)>; MAX_ERROR_KINDS],
+    len: AtomicUsize,
+    adding: Mutex<()>,
+    other: AtomicU64,
 }
 
 /// A consistent read of a recorder (or several, added up).
@@ -61,6 +76,8 @@ pub(crate) struct Snapshot {
     pub(crate) sum_nanos: u64,
     /// Per finite bucket, not cumulative.
     pub(crate) buckets: Vec<u64>,
+    /// Errors by kind, out of `by_status[Error]`; the rest have no kind.
+    pub(crate) error_kinds: Vec<(&'static str, u64)>,
 }
 
 impl Recorder {
@@ -72,11 +89,13 @@ impl Recorder {
             shared: OnceLock::new(),
             owned: std::array::from_fn(|_| OnceLock::new()),
             owned_end: AtomicUsize::new(0),
+            error_kinds: OnceLock::new(),
         }
     }
 
     #[inline]
-    pub(crate) fn record(&self, status: Status, nanos: u64) {
+    pub(crate) fn record(&self, outcome: Outcome, nanos: u64) {
+        let status = outcome.status;
         let bucket = self
             .bounds_nanos
             .iter()
@@ -103,11 +122,19 @@ impl Recorder {
                 stripe.cell(bucket).fetch_add(1, Ordering::Release);
             }
         }
+        if !outcome.error_kind.is_empty() {
+            self.error_kinds
+                .get_or_init(|| Box::new(ErrorKinds::new()))
+                .count(outcome.error_kind);
+        }
     }
 
     /// Adds this recorder's counts into `into`, which must have as many
     /// buckets (all recorders of a module do).
     pub(crate) fn add_to(&self, into: &mut Snapshot) {
+        if let Some(kinds) = self.error_kinds.get() {
+            kinds.add_to(&mut into.error_kinds);
+        }
         into.buckets.resize(self.bounds_nanos.len(), 0);
         // A call that finished before this read happened-before it, and so did
         // the `fetch_max` of its slot: `Relaxed` cannot miss that stripe.
@@ -127,6 +154,66 @@ impl Recorder {
     }
 }
 
+impl ErrorKinds {
+    fn new() -> Self {
+        ErrorKinds {
+            entries: std::array::from_fn(|_| OnceLock::new()),
+            len: AtomicUsize::new(0),
+            adding: Mutex::new(()),
+            other: AtomicU64::new(0),
+        }
+    }
+
+    fn count(&self, kind: &'static str) {
+        self.counter(kind).fetch_add(1, Ordering::Release);
+    }
+
+    fn counter(&self, kind: &'static str) -> &AtomicU64 {
+        if let Some(counter) = self.find(kind) {
+            return counter;
+        }
+        let _adding = self.adding.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(counter) = self.find(kind) {
+            return counter;
+        }
+        let len = self.len.load(Ordering::Acquire);
+        match self.entries.get(len) {
+            Some(entry) => {
+                let (_, counter) = entry.get_or_init(|| (kind, AtomicU64::new(0)));
+                self.len.store(len + 1, Ordering::Release);
+                counter
+            }
+            None => &self.other,
+        }
+    }
+
+    fn find(&self, kind: &str) -> Option<&AtomicU64> {
+        let len = self.len.load(Ordering::Acquire);
+        self.entries[..len]
+            .iter()
+            .filter_map(OnceLock::get)
+            .find(|(known, _)| std::ptr::eq(*known, kind) || *known == kind)
+            .map(|(_, counter)| counter)
+    }
+
+    fn add_to(&self, into: &mut Vec<(&'static str, u64)>) {
+        let len = self.len.load(Ordering::Acquire);
+        let counted = self.entries[..len].iter().filter_map(OnceLock::get);
+        let other = ("other", &self.other);
+        for (kind, counter) in counted
+            .map(|(kind, counter)| (*kind, counter))
+            .chain([other])
+        {
+            let count = counter.load(Ordering::Acquire);
+            match into.iter_mut().find(|(known, _)| *known == kind) {
+                Some((_, total)) => *total += count,
+                None if count > 0 => into.push((kind, count)),
+                None => {}
+            }
+        }
+    }
+}
+
 #[inline]
 fn add_owned(cell: &AtomicU64, value: u64, order: Ordering) {
     cell.store(cell.load(Ordering::Relaxed).wrapping_add(value), order);
@@ -142,13 +229,14 @@ fn seconds_to_nanos(seconds: f64) -> u64 {
 mod tests {
     use super::{Recorder, Snapshot};
     use crate::Status;
+    use crate::status::Outcome;
 
     #[test]
     fn records_into_the_first_bucket_that_holds_the_value() {
         let recorder = Recorder::new(&[0.001, 0.01]);
-        recorder.record(Status::Success, 1_000_000); // exactly 1 ms: le="0.001"
-        recorder.record(Status::Error, 1_000_001);
-        recorder.record(Status::Panic, 20_000_000); // only in +Inf
+        recorder.record(Outcome::of(Status::Success), 1_000_000); // exactly 1 ms: le="0.001"
+        recorder.record(Outcome::of(Status::Error), 1_000_001);
+        recorder.record(Outcome::of(Status::Panic), 20_000_000); // only in +Inf
         let mut snapshot = Snapshot::default();
         recorder.add_to(&mut snapshot);
         assert_eq!(snapshot.by_status, [1, 1, 1, 0]);
@@ -163,7 +251,7 @@ mod tests {
             for _ in 0..4 {
                 scope.spawn(|| {
                     for _ in 0..1_000 {
-                        recorder.record(Status::Success, 5);
+                        recorder.record(Outcome::of(Status::Success), 5);
                     }
                 });
             }
@@ -172,5 +260,30 @@ mod tests {
         recorder.add_to(&mut snapshot);
         assert_eq!(snapshot.by_status[0], 4_000);
         assert_eq!(snapshot.buckets, [4_000]);
+    }
+
+    #[test]
+    fn errors_are_counted_by_kind_up_to_a_cap() {
+        let recorder = Recorder::new(&[1.0]);
+        let labelled = |kind| Outcome {
+            status: Status::Error,
+            error_kind: kind,
+        };
+        recorder.record(labelled("not_found"), 1);
+        recorder.record(labelled("not_found"), 1);
+        recorder.record(Outcome::of(Status::Error), 1);
+        let kinds: Vec<&'static str> = (0..100)
+            .map(|n| &*Box::leak(format!("kind_{n}").into_boxed_str()))
+            .collect();
+        for kind in &kinds {
+            recorder.record(labelled(kind), 1);
+        }
+        let mut snapshot = Snapshot::default();
+        recorder.add_to(&mut snapshot);
+        assert_eq!(snapshot.by_status[1], 103);
+        assert!(snapshot.error_kinds.contains(&("not_found", 2)));
+        // 1 + 63 kinds kept, 37 past the cap counted as `other`.
+        assert_eq!(snapshot.error_kinds.len(), 65);
+        assert!(snapshot.error_kinds.contains(&("other", 37)));
     }
 }

@@ -1,11 +1,12 @@
 //! The process-wide registry, and rendering it for a scrape.
 
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, Once, PoisonError};
 
 use prometheus::core::Collector;
-use prometheus::{Registry, TextEncoder};
+use prometheus::{IntCounterVec, Opts, Registry, TextEncoder};
 
 use crate::TelemetryError;
+use crate::module::{live, valid};
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     let registry = Registry::new();
@@ -41,6 +42,37 @@ pub fn registry() -> &'static Registry {
     &REGISTRY
 }
 
+static LABEL_OVERFLOW_TOTAL: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    let family = valid(IntCounterVec::new(
+        Opts::new(
+            "rustok_metrics_label_overflow_total",
+            "Calls counted as kind=\"other\" because their call site already kept its cap of distinct computed kinds, by module and operation.",
+        ),
+        &["module", "operation"],
+    ));
+    register(
+        Box::new(family.clone()),
+        "rustok_metrics_label_overflow_total",
+    );
+    family
+});
+
+/// `rustok_metrics_label_overflow_total{module, operation}`.
+pub(crate) fn label_overflow_total() -> &'static IntCounterVec {
+    &LABEL_OVERFLOW_TOTAL
+}
+
+/// Creates the families of every module that has a metered function, so
+/// their series exist, at zero, from the first render on.
+fn register_catalogue() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for operation in crate::operations() {
+            live(operation.module());
+        }
+    });
+}
+
 /// Registers a family of ours; a failure is kept for the next render.
 pub(crate) fn register(collector: Box<dyn Collector>, what: &str) {
     register_into(&REGISTRY, collector, what);
@@ -69,7 +101,9 @@ fn register_into(registry: &Registry, collector: Box<dyn Collector>, what: &str)
 ///
 /// ping();
 /// let text = rustok_metrics::render_metrics()?;
-/// assert!(text.contains(r#"rustok_docs_render_operations_total{kind="",operation="ping",status="success"} 1"#));
+/// assert!(text.contains(
+///     r#"rustok_docs_render_operations_total{error_kind="",kind="",operation="ping",status="success"} 1"#
+/// ));
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 pub fn render_metrics() -> Result<String, TelemetryError> {
@@ -110,6 +144,7 @@ impl MetricsHandle {
     /// # Errors
     /// As [`render_metrics`].
     pub fn render(&self) -> Result<String, TelemetryError> {
+        register_catalogue();
         let problems = REGISTRATION_PROBLEMS
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -46,59 +46,111 @@ impl Status {
     }
 }
 
+/// How one call ended: its [`Status`], and for an error whose type
+/// implements [`MetricLabel`](crate::MetricLabel), the error's label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The `status` label.
+    pub status: Status,
+    /// The `error_kind` label: `""` unless the call returned a labelled error.
+    pub error_kind: &'static str,
+}
+
+impl Outcome {
+    /// An outcome without an error kind.
+    #[must_use]
+    pub const fn of(status: Status) -> Self {
+        Outcome {
+            status,
+            error_kind: "",
+        }
+    }
+}
+
 /// Classifying a return value by the type the compiler resolved, not by how
 /// the signature spells it (`AppResult<T>`, `io::Result<T>`, an alias).
 ///
-/// This is autoref specialisation: for `(&Classify(&value)).__rustok_status()`
-/// method lookup first tries `Classify<T>` by reference, which only
-/// [`ClassifyResult`] implements, and only for `Result`; every other type
-/// falls through to [`ClassifyOther`] on `&Classify<T>`. Use it through
-/// [`status_of!`](crate::__private::status_of), which brings both traits
-/// into scope.
+/// This is autoref specialisation. For `(&&Classify(&value)).__rustok_outcome()`
+/// method lookup tries, in order, the receiver `&&Classify<T>` (only
+/// [`ClassifyLabelledError`]: a `Result` whose error implements
+/// `MetricLabel`), then `&Classify<T>` (only [`ClassifyError`]: any
+/// `Result`), then `Classify<T>` ([`ClassifyOther`]: everything). Use it
+/// through [`status_of!`](crate::__private::status_of), which brings the
+/// three traits into scope.
 pub mod classify {
-    use super::Status;
+    use super::{Outcome, Status};
+    use crate::MetricLabel;
 
-    /// A borrowed return value on its way to a [`Status`].
+    /// A borrowed return value on its way to an [`Outcome`].
     pub struct Classify<'a, T: ?Sized>(pub &'a T);
 
-    /// The `Result` case: `Err` is an error.
-    pub trait ClassifyResult {
-        /// The status of the wrapped value.
-        fn __rustok_status(&self) -> Status;
+    impl<T: ?Sized> Clone for Classify<'_, T> {
+        fn clone(&self) -> Self {
+            *self
+        }
     }
 
-    impl<T, E> ClassifyResult for Classify<'_, Result<T, E>> {
+    impl<T: ?Sized> Copy for Classify<'_, T> {}
+
+    /// `Result<_, E>` with `E: MetricLabel`: `Err` is an error of that kind.
+    pub trait ClassifyLabelledError {
+        /// The outcome of the wrapped value.
+        fn __rustok_outcome(self) -> Outcome;
+    }
+
+    impl<T, E: MetricLabel> ClassifyLabelledError for &&Classify<'_, Result<T, E>> {
         #[inline]
-        fn __rustok_status(&self) -> Status {
-            if self.0.is_ok() {
+        fn __rustok_outcome(self) -> Outcome {
+            match self.0 {
+                Ok(_) => Outcome::of(Status::Success),
+                Err(error) => Outcome {
+                    status: Status::Error,
+                    error_kind: error.metric_label(),
+                },
+            }
+        }
+    }
+
+    /// Any other `Result`: `Err` is an error.
+    pub trait ClassifyError {
+        /// The outcome of the wrapped value.
+        fn __rustok_outcome(self) -> Outcome;
+    }
+
+    impl<T, E> ClassifyError for &Classify<'_, Result<T, E>> {
+        #[inline]
+        fn __rustok_outcome(self) -> Outcome {
+            Outcome::of(if self.0.is_ok() {
                 Status::Success
             } else {
                 Status::Error
-            }
+            })
         }
     }
 
     /// Every other type: returning at all is a success.
     pub trait ClassifyOther {
-        /// The status of the wrapped value.
-        fn __rustok_status(&self) -> Status;
+        /// The outcome of the wrapped value.
+        fn __rustok_outcome(self) -> Outcome;
     }
 
-    impl<T: ?Sized> ClassifyOther for &Classify<'_, T> {
+    impl<T: ?Sized> ClassifyOther for Classify<'_, T> {
         #[inline]
-        fn __rustok_status(&self) -> Status {
-            Status::Success
+        fn __rustok_outcome(self) -> Outcome {
+            Outcome::of(Status::Success)
         }
     }
 }
 
-/// The [`Status`] of a returned value: `status_of!(&value)`.
+/// The [`Outcome`] of a returned value: `status_of!(&value)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __rustok_metrics_status_of {
     ($value:expr) => {{
         #[allow(unused_imports)]
-        use $crate::__private::classify::{ClassifyOther as _, ClassifyResult as _};
-        (&$crate::__private::classify::Classify($value)).__rustok_status()
+        use $crate::__private::classify::{
+            ClassifyError as _, ClassifyLabelledError as _, ClassifyOther as _,
+        };
+        (&&$crate::__private::classify::Classify($value)).__rustok_outcome()
     }};
 }

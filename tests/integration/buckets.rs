@@ -27,9 +27,10 @@ fn buckets_set_before_first_use_shape_the_histogram_and_then_lock() {
     assert_eq!(bucket("0.005"), None, "default buckets replaced");
 
     let err = set_duration_buckets("it_buckets", vec![1.0]).unwrap_err();
-    assert!(matches!(&err, TelemetryError::BucketsInUse { module } if module == "it_buckets"));
+    assert!(matches!(&err, TelemetryError::ModuleInUse { module } if module == "it_buckets"));
     assert!(
-        err.to_string().contains("before the first metered call"),
+        err.to_string()
+            .contains("before the first metered call or render"),
         "{err}"
     );
 }
@@ -79,5 +80,5 @@ fn accessing_a_modules_families_also_locks_its_buckets() {
     let families = rustok_metrics::module_metrics("it_buckets_touched").unwrap();
     assert_eq!(families.name(), "it_buckets_touched");
     let err = set_duration_buckets("it_buckets_touched", vec![1.0]).unwrap_err();
-    assert!(matches!(err, TelemetryError::BucketsInUse { .. }));
+    assert!(matches!(err, TelemetryError::ModuleInUse { .. }));
 }

@@ -8,7 +8,7 @@ use crate::support::scrape;
 
 #[metered(module = "it_threads", op = "hit")]
 fn hit(n: u64) -> Result<u64, u64> {
-    if n % 10 == 0 { Err(n) } else { Ok(n) }
+    if n.is_multiple_of(10) { Err(n) } else { Ok(n) }
 }
 
 #[test]

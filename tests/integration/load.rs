@@ -12,7 +12,7 @@ use crate::support::{Scrape, scrape};
 
 #[metered(module = "it_load", op = "hammer")]
 fn hammer(n: u64) -> Result<u64, u64> {
-    if n % 100 == 0 { Err(n) } else { Ok(n) }
+    if n.is_multiple_of(100) { Err(n) } else { Ok(n) }
 }
 
 /// Every sample of the `it_load` families, by name and labels.
@@ -119,7 +119,7 @@ async fn hop(n: u32) -> Result<u32, u32> {
     for _ in 0..4 {
         tokio::task::yield_now().await;
     }
-    if n % 10 == 0 { Err(n) } else { Ok(n) }
+    if n.is_multiple_of(10) { Err(n) } else { Ok(n) }
 }
 
 #[test]

@@ -110,9 +110,14 @@ fn dropped_future_is_cancelled_and_unpolled_future_records_nothing() {
     let scrape = scrape();
     assert_eq!(scrape.statuses("it_status_cancel", "slow"), [0, 0, 0, 1]);
     assert_eq!(scrape.observed("it_status_cancel", "slow", ""), Some(1));
+    // Its series exist from the start (the catalogue), and stay at zero.
+    assert_eq!(
+        scrape.statuses("it_status_cancel", "never_polled"),
+        [0, 0, 0, 0]
+    );
     assert_eq!(
         scrape.observed("it_status_cancel", "never_polled", ""),
-        None
+        Some(0)
     );
 }
 

@@ -43,12 +43,29 @@ impl Scrape {
             .map(|s| s.value)
     }
 
-    /// `rustok_<module>_operations_total{operation,kind,status}`, or `None`
-    /// when the series does not exist.
+    /// `rustok_<module>_operations_total{operation,kind,status,error_kind=""}`,
+    /// or `None` when the series does not exist.
     pub fn calls(&self, module: &str, op: &str, kind: &str, status: &str) -> Option<u64> {
+        self.errors_of_kind(module, op, kind, status, "")
+    }
+
+    /// `rustok_<module>_operations_total` with an explicit `error_kind`.
+    pub fn errors_of_kind(
+        &self,
+        module: &str,
+        op: &str,
+        kind: &str,
+        status: &str,
+        error_kind: &str,
+    ) -> Option<u64> {
         self.value(
             &format!("rustok_{module}_operations_total"),
-            &[("operation", op), ("kind", kind), ("status", status)],
+            &[
+                ("operation", op),
+                ("kind", kind),
+                ("status", status),
+                ("error_kind", error_kind),
+            ],
         )
         .map(to_count)
     }

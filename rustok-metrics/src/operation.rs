@@ -1,0 +1,93 @@
+//! The catalogue: every metered operation in the binary, known before main.
+
+use crate::call_site::SiteEntry;
+
+/// One metered function: the labels it records under and where it is.
+///
+/// ```
+/// #[rustok_metrics::metered(module = "docs_catalogue", op = "list")]
+/// fn list() {}
+///
+/// let list = rustok_metrics::operations()
+///     .find(|op| op.module() == "docs_catalogue")
+///     .unwrap();
+/// assert_eq!(list.operation(), "list");
+/// assert!(list.file().ends_with(".rs"));
+/// ```
+#[derive(Debug, PartialEq, Eq)]
+pub struct Operation {
+    pub(crate) module: &'static str,
+    pub(crate) operation: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) dynamic_kind: bool,
+    pub(crate) file: &'static str,
+    pub(crate) line: u32,
+}
+
+impl Operation {
+    /// The `module` of `#[metered(module = "..")]`.
+    #[must_use]
+    pub fn module(&self) -> &'static str {
+        self.module
+    }
+
+    /// The `operation` label.
+    #[must_use]
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The static `kind` label; empty when there is none or it is computed
+    /// per call (see [`has_dynamic_kind`](Self::has_dynamic_kind)).
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// Whether the kind is computed per call (`kind = <expression>`).
+    #[must_use]
+    pub fn has_dynamic_kind(&self) -> bool {
+        self.dynamic_kind
+    }
+
+    /// The source file of the metered function.
+    #[must_use]
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// The line of its `#[metered]` attribute.
+    #[must_use]
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+}
+
+/// Every metered operation in the binary, whether called yet or not: the
+/// table a reviewer or a dashboard author needs. The order is unspecified.
+pub fn operations() -> impl Iterator<Item = &'static Operation> {
+    inventory::iter::<SiteEntry>().map(|entry| entry.0.operation())
+}
+
+/// Pairs of different functions that record under the same module and
+/// operation name. Their counts add up into the same series, which is
+/// rarely what was meant.
+///
+/// ```
+/// #[rustok_metrics::metered(module = "docs_duplicates", op = "save")]
+/// fn save_draft() {}
+/// #[rustok_metrics::metered(module = "docs_duplicates", op = "save")]
+/// fn save_final() {}
+///
+/// let pairs = rustok_metrics::duplicate_operations();
+/// assert!(pairs.iter().any(|[a, _]| a.module() == "docs_duplicates"));
+/// ```
+#[must_use]
+pub fn duplicate_operations() -> Vec<[&'static Operation; 2]> {
+    let mut all: Vec<&'static Operation> = operations().collect();
+    all.sort_by_key(|op| (op.module, op.operation, op.file, op.line));
+    all.windows(2)
+        .filter(|pair| pair[0].module == pair[1].module && pair[0].operation == pair[1].operation)
+        .map(|pair| [pair[0], pair[1]])
+        .collect()
+}

@@ -67,3 +67,83 @@ pub fn metrics_section(site: &Site) -> Vec<Attribute> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+    use syn::{Expr, ExprLit, ItemFn, Lit, Meta};
+
+    use crate::expand::metered;
+
+    /// The rustdoc lines of a function after expansion.
+    fn docs_after(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> Vec<String> {
+        let function: ItemFn = syn::parse2(metered(attr, item)).unwrap();
+        function
+            .attrs
+            .iter()
+            .filter_map(|attr| match &attr.meta {
+                Meta::NameValue(pair) if pair.path.is_ident("doc") => match &pair.value {
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(line),
+                        ..
+                    }) => Some(line.value()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_section_follows_the_functions_own_docs() {
+        let docs = docs_after(
+            quote!(module = "content", op = "create", kind = "post"),
+            quote! {
+                /// Creates a post.
+                fn create() {}
+            },
+        );
+        assert_eq!(
+            docs[0], " Creates a post.",
+            "the user's docs come first, unchanged"
+        );
+        assert!(docs.contains(&" # Metrics".to_owned()));
+        let text = docs.join("\n");
+        assert!(
+            text.contains("`rustok_content_operations_total{operation, kind, status, error_kind}`")
+        );
+        assert!(text.contains(
+            r#"sum by (operation) (rate(rustok_content_operations_total{operation="create",kind="post"}[5m]))"#
+        ));
+        assert!(text.contains(r#"status="error"}[5m])) / sum by (operation)"#));
+        assert!(text.contains(
+            r#"histogram_quantile(0.99, sum by (le) (rate(rustok_content_operation_duration_seconds_bucket{operation="create",kind="post"}[5m])))"#
+        ));
+        // Not a doctest: rustdoc must not try to compile PromQL.
+        assert!(text.contains("```text"));
+    }
+
+    #[test]
+    fn a_computed_kind_groups_by_kind() {
+        let text = docs_after(
+            quote!(module = "shop", op = "pay", kind = method),
+            quote!(
+                fn pay(method: M) {}
+            ),
+        )
+        .join("\n");
+        assert!(text.contains(r#"sum by (le, kind) (rate(rustok_shop_operation_duration_seconds_bucket{operation="pay"}[5m]))"#));
+    }
+
+    #[test]
+    fn docs_false_leaves_the_docs_alone() {
+        let docs = docs_after(
+            quote!(module = "content", op = "create", docs = false),
+            quote! {
+                /// Only this.
+                fn create() {}
+            },
+        );
+        assert_eq!(docs, [" Only this."]);
+    }
+}

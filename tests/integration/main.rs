@@ -3,7 +3,10 @@
 
 mod buckets;
 mod concurrency;
+mod escaping;
 mod hygiene;
+mod impl_blocks;
+mod labels;
 mod load;
 mod platform;
 mod promtool;

@@ -1,0 +1,31 @@
+//! Any label value survives the exposition: quotes, backslashes, newlines
+//! and non-ASCII are escaped on the way out and read back unchanged.
+
+use proptest::prelude::*;
+use rustok_metrics::{bounded, metered};
+
+use crate::support::scrape;
+
+#[metered(module = "it_escape", op = "echo", kind = bounded(value))]
+fn echo(value: &str) -> usize {
+    value.len()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn label_values_round_trip_through_the_rendered_text(value in "\\PC{1,24}|[\"\\\\\\n{},= ]{1,8}") {
+        // One site keeps up to the module's cap; the cases stay below it.
+        let _ = rustok_metrics::set_label_cap("it_escape", 1024);
+        echo(&value);
+        let scrape = scrape();
+        let found = scrape.samples.iter().any(|sample| {
+            sample.name == "rustok_it_escape_operations_total"
+                && sample.labels.get("kind") == Some(&value)
+                && sample.labels["status"] == "success"
+                && sample.value >= 1.0
+        });
+        prop_assert!(found, "kind {:?} not read back from the exposition", value);
+    }
+}

@@ -138,3 +138,83 @@ impl Cache for Memory {
         key.parse().ok()
     }
 }
+
+/// What a node is.
+#[derive(Debug, Clone, Copy, rustok_metrics::MetricLabel)]
+pub enum NodeKind {
+    /// A blog post.
+    BlogPost,
+    /// A page.
+    #[metric_label = "page"]
+    StaticPage,
+}
+
+/// Why an order failed.
+#[derive(Debug, rustok_metrics::MetricLabel)]
+pub enum OrderError {
+    /// No such order.
+    NotFound,
+    /// The payment provider said no.
+    Declined {
+        /// The provider's code.
+        code: u16,
+    },
+}
+
+/// Orders, metered as a whole impl block.
+#[derive(Debug, Default)]
+pub struct Orders {
+    placed: u64,
+}
+
+#[metered(module = "lint_orders", kind = "order")]
+impl Orders {
+    /// Upper bound of orders.
+    pub const LIMIT: u64 = 1_000;
+
+    /// Places an order.
+    ///
+    /// # Errors
+    /// When the limit is reached.
+    pub fn place(&mut self) -> Result<u64, OrderError> {
+        if self.placed >= Self::LIMIT {
+            return Err(OrderError::Declined { code: 429 });
+        }
+        self.placed += 1;
+        Ok(self.placed)
+    }
+
+    /// Looks an order up.
+    ///
+    /// # Errors
+    /// When it does not exist.
+    #[metered(op = "find", kind = node_kind, docs = false)]
+    pub async fn lookup(&self, id: u64, node_kind: NodeKind) -> Result<u64, OrderError> {
+        if id <= self.placed {
+            Ok(id)
+        } else {
+            Err(OrderError::NotFound)
+        }
+    }
+
+    /// Not measured.
+    #[must_use]
+    #[metered(skip)]
+    pub fn placed(&self) -> u64 {
+        self.placed
+    }
+}
+
+/// Tags an upload with its content type, bounded per call site.
+#[must_use]
+#[metered(module = "lint", op = "upload", kind = rustok_metrics::bounded(mime))]
+pub fn upload(mime: &str, bytes: &[u8]) -> usize {
+    bytes.len()
+}
+
+/// A flag as the kind.
+#[must_use]
+#[metered(module = "lint", op = "toggle", kind = on)]
+pub fn toggle(on: bool) -> bool {
+    !on
+}

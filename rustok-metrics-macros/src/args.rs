@@ -204,6 +204,8 @@ impl MeteredArgs {
         let has = |key: &str| seen.iter().any(|seen| seen == key);
         let mut errors = Vec::new();
         match placement {
+            // `skip` there is already reported; missing keys would be noise.
+            Placement::Function if has("skip") => {}
             Placement::Function => match (has("module"), has("op")) {
                 (false, false) => errors.push(syn::Error::new(
                     attr_span,

@@ -89,8 +89,8 @@ fn method_args(attrs: &mut Vec<Attribute>) -> syn::Result<MeteredArgs> {
             };
             raw.validate(Placement::Method, attr.span())
         }
-        [_, second, ..] => Err(syn::Error::new(
-            second.span(),
+        [_, second, ..] => Err(syn::Error::new_spanned(
+            second,
             "a second #[metered] on this method: merge them into one",
         )),
     }

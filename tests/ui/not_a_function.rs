@@ -4,9 +4,6 @@ use rustok_metrics::metered;
 struct Node;
 
 #[metered(module = "content", op = "create")]
-impl Node {}
-
-#[metered(module = "content", op = "create")]
 const fn fixed() -> u32 {
     1
 }

@@ -1,5 +1,6 @@
 //! The RusToK content and commerce services, metered, after a little traffic:
-//! prints the `/metrics` text a Prometheus server would scrape.
+//! prints the catalogue of metered operations, then the `/metrics` text a
+//! Prometheus server would scrape.
 //!
 //! Run it with `cargo run --example services`.
 
@@ -7,17 +8,25 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use rustok_metrics::{commerce, content, metered};
+use rustok_metrics::{MetricLabel, commerce, content, metered};
 
-#[derive(Debug)]
+/// Errors carry their class into `error_kind`.
+#[derive(Debug, MetricLabel)]
 pub enum ContentError {
     EmptyTitle,
     NotFound(u64),
 }
 
-#[derive(Debug)]
+#[derive(Debug, MetricLabel)]
 pub enum CommerceError {
     EmptyCart,
+}
+
+/// What a node is: becomes the `kind` label.
+#[derive(Clone, Copy, Debug, MetricLabel)]
+pub enum NodeKind {
+    Post,
+    Page,
 }
 
 pub type AppResult<T, E = ContentError> = Result<T, E>;
@@ -33,9 +42,11 @@ pub struct ContentService {
     nodes: Vec<Node>,
 }
 
+/// Every method is measured in module `content`, its name as the operation.
+#[metered(module = "content")]
 impl ContentService {
-    #[metered(module = "content", op = "create", kind = "post")]
-    pub async fn create_post(&mut self, title: &str) -> AppResult<u64> {
+    #[metered(op = "create", kind = kind)]
+    pub async fn create_node(&mut self, kind: NodeKind, title: &str) -> AppResult<u64> {
         if title.is_empty() {
             return Err(ContentError::EmptyTitle);
         }
@@ -44,11 +55,10 @@ impl ContentService {
             id,
             title: title.to_owned(),
         });
-        content::nodes().inc("post");
+        content::nodes().inc(kind.metric_label());
         Ok(id)
     }
 
-    #[metered(module = "content", op = "get", kind = "post")]
     pub fn get(&self, id: u64) -> AppResult<&Node> {
         self.nodes
             .iter()
@@ -57,7 +67,6 @@ impl ContentService {
     }
 
     /// Waits for a slow search index: a caller with a deadline gives up.
-    #[metered(module = "content", op = "reindex")]
     pub async fn reindex(&self) -> AppResult<usize> {
         Pending.await;
         Ok(self.nodes.len())
@@ -85,9 +94,16 @@ pub fn apply_discount(total: u64, percent: u64) -> u64 {
 }
 
 fn main() -> Result<(), rustok_metrics::TelemetryError> {
+    print_catalogue();
+
     let mut content_service = ContentService::default();
-    for title in ["Hello", "Metrics", "", "Grafana"] {
-        let _ = block_on(content_service.create_post(title));
+    for (kind, title) in [
+        (NodeKind::Post, "Hello"),
+        (NodeKind::Post, "Metrics"),
+        (NodeKind::Page, ""),
+        (NodeKind::Page, "About"),
+    ] {
+        let _ = block_on(content_service.create_node(kind, title));
     }
     for id in [1, 2, 42] {
         if let Ok(node) = content_service.get(id) {
@@ -109,6 +125,36 @@ fn main() -> Result<(), rustok_metrics::TelemetryError> {
 
     print!("{}", rustok_metrics::render_metrics()?);
     Ok(())
+}
+
+/// The table a reviewer or dashboard author needs: every metered operation
+/// in the binary, called yet or not, and any name used by two functions.
+fn print_catalogue() {
+    let mut operations: Vec<_> = rustok_metrics::operations().collect();
+    operations.sort_by_key(|op| (op.module(), op.operation()));
+    println!("# metered operations:");
+    for op in operations {
+        let kind = if op.has_dynamic_kind() { "<per call>" } else { op.kind() };
+        println!(
+            "#   {:<9} {:<15} kind={:<11} {}:{}",
+            op.module(),
+            op.operation(),
+            kind,
+            op.file(),
+            op.line()
+        );
+    }
+    for [first, second] in rustok_metrics::duplicate_operations() {
+        println!(
+            "# warning: {}/{} is defined at {}:{} and {}:{}",
+            first.module(),
+            first.operation(),
+            first.file(),
+            first.line(),
+            second.file(),
+            second.line()
+        );
+    }
 }
 
 /// A future that never completes.

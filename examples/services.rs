@@ -134,7 +134,11 @@ fn print_catalogue() {
     operations.sort_by_key(|op| (op.module(), op.operation()));
     println!("# metered operations:");
     for op in operations {
-        let kind = if op.has_dynamic_kind() { "<per call>" } else { op.kind() };
+        let kind = if op.has_dynamic_kind() {
+            "<per call>"
+        } else {
+            op.kind()
+        };
         println!(
             "#   {:<9} {:<15} kind={:<11} {}:{}",
             op.module(),

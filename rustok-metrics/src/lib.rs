@@ -44,11 +44,15 @@
 //!
 //! For each `module` (`[a-z][a-z0-9_]*`):
 //!
-//! - `rustok_<module>_operations_total{operation, kind, status}`, a counter;
+//! - `rustok_<module>_operations_total{operation, kind, status, error_kind}`, a counter;
 //! - `rustok_<module>_operation_duration_seconds{operation, kind}`, a
 //!   histogram that observes every completed or abandoned call once.
 //!
-//! `kind` is the attribute's `kind = "..."`, or `""`. `status` is one of:
+//! `kind` is the attribute's `kind = "..."`, a [`MetricLabel`](trait@MetricLabel)
+//! value computed from the arguments (`kind = input.kind`, or
+//! [`bounded`] for strings, capped per call site), or `""`. `error_kind` is
+//! the [`MetricLabel`](trait@MetricLabel) of a returned error whose type
+//! implements it, else `""`. `status` is one of:
 //!
 //! - `error`: the function returned `Err`. This is decided by the type the
 //!   compiler resolved, so `AppResult<T>`, `std::io::Result<T>`,
@@ -60,8 +64,10 @@
 //!   before it completed (a timeout, a `select!` that lost). A future that is
 //!   never polled records nothing.
 //!
-//! On its first call a site creates its four status series at zero, so
-//! `rate()` over `status="error"` exists before the first error.
+//! Every metered function registers itself before `main` ([`operations`]),
+//! so from the first render each call site with a static kind has its four
+//! status series at zero: `rate()` over `status="error"` exists before the
+//! first error.
 //!
 //! An `async fn` is timed from its first poll to its completion or drop, time
 //! spent suspended included: that is the latency its caller sees. A sync
@@ -71,7 +77,9 @@
 //!
 //! # Where the attribute goes
 //!
-//! Free functions and methods, sync and `async`, with any receiver (`&self`,
+//! A whole `impl` block (`#[metered(module = "content")]`: every `fn`, named
+//! after itself, unless `#[metered(skip)]`; methods may set `op` and `kind`),
+//! or free functions and methods, sync and `async`, with any receiver (`&self`,
 //! `&mut self`, `self`, `self: Arc<Self>`), generics, `where` clauses,
 //! lifetimes, `impl Trait` in argument and return position, `async fn` in
 //! trait impls and methods of `#[async_trait]` impls. Attributes such as

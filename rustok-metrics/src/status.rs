@@ -72,9 +72,9 @@ impl Outcome {
 ///
 /// This is autoref specialisation. For `(&&Classify(&value)).__rustok_outcome()`
 /// method lookup tries, in order, the receiver `&&Classify<T>` (only
-/// [`ClassifyLabelledError`]: a `Result` whose error implements
-/// `MetricLabel`), then `&Classify<T>` (only [`ClassifyError`]: any
-/// `Result`), then `Classify<T>` ([`ClassifyOther`]: everything). Use it
+/// `ClassifyLabelledError`: a `Result` whose error implements
+/// `MetricLabel`), then `&Classify<T>` (only `ClassifyError`: any
+/// `Result`), then `Classify<T>` (`ClassifyOther`: everything). Use it
 /// through [`status_of!`](crate::__private::status_of), which brings the
 /// three traits into scope.
 pub mod classify {

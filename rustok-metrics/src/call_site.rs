@@ -1,10 +1,10 @@
 //! One metered function: what it is, and where its calls are counted.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::OnceLock;
 
 use prometheus::IntCounter;
 
+use crate::bounded_table::BoundedTable;
 use crate::guard::CallGuard;
 use crate::label::KindValue;
 use crate::module::{is_metric_name_segment, live};
@@ -30,9 +30,7 @@ pub struct CallSite {
 /// to the module's label cap, and `other` for the rest.
 struct Kinds {
     bounds: &'static [f64],
-    entries: Box<[OnceLock<(&'static str, Recorder)>]>,
-    len: AtomicUsize,
-    adding: Mutex<()>,
+    seen: BoundedTable<&'static str, Recorder>,
     other: Recorder,
     overflow: IntCounter,
 }
@@ -107,9 +105,7 @@ impl CallSite {
             let module = live(self.operation.module);
             Kinds {
                 bounds: module.bounds(),
-                entries: (0..module.label_cap()).map(|_| OnceLock::new()).collect(),
-                len: AtomicUsize::new(0),
-                adding: Mutex::new(()),
+                seen: BoundedTable::new(module.label_cap()),
                 other: self.new_recorder(),
                 overflow: label_overflow_total()
                     .with_label_values(&[self.operation.module, self.operation.operation]),
@@ -129,7 +125,7 @@ impl CallSite {
         let Some(kinds) = self.kinds.get() else {
             return;
         };
-        for (kind, recorder) in kinds.seen() {
+        for (kind, recorder) in kinds.seen.iter() {
             visit(kind, Some(recorder));
         }
         if kinds.overflow.get() > 0 {
@@ -144,49 +140,21 @@ impl Kinds {
         let value = match kind {
             KindValue::Fixed(value) | KindValue::Bounded(value) => value,
         };
-        if let Some(recorder) = self.find(value) {
-            return recorder;
-        }
-        if self.len.load(Ordering::Acquire) < self.entries.len()
-            && let Some(recorder) = self.add(kind, value)
-        {
-            return recorder;
-        }
-        self.overflow.inc();
-        &self.other
-    }
-
-    fn seen(&self) -> impl Iterator<Item = (&'static str, &Recorder)> {
-        let len = self.len.load(Ordering::Acquire);
-        self.entries[..len]
-            .iter()
-            .filter_map(OnceLock::get)
-            .map(|(kind, recorder)| (*kind, recorder))
-    }
-
-    fn find(&'static self, value: &str) -> Option<&'static Recorder> {
-        self.seen()
-            .find(|(kind, _)| std::ptr::eq(*kind, value) || *kind == value)
-            .map(|(_, recorder)| recorder)
-    }
-
-    /// Keeps a new value, unless another thread filled the table first.
-    #[cold]
-    fn add(&'static self, kind: KindValue<'_>, value: &str) -> Option<&'static Recorder> {
-        let _adding = self.adding.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(recorder) = self.find(value) {
-            return Some(recorder);
-        }
-        let len = self.len.load(Ordering::Acquire);
-        let entry = self.entries.get(len)?;
-        let kind: &'static str = match kind {
-            KindValue::Fixed(value) => value,
-            // Bounded by the cap: at most `label_cap` strings per site.
-            KindValue::Bounded(value) => Box::leak(value.into()),
-        };
-        let (_, recorder) = entry.get_or_init(|| (kind, Recorder::new(self.bounds)));
-        self.len.store(len + 1, Ordering::Release);
-        Some(recorder)
+        let kept = self.seen.get_or_add(
+            |known| std::ptr::eq(*known, value) || *known == value,
+            || {
+                let key: &'static str = match kind {
+                    KindValue::Fixed(value) => value,
+                    // Bounded by the cap: at most `label_cap` strings per site.
+                    KindValue::Bounded(value) => Box::leak(value.into()),
+                };
+                (key, Recorder::new(self.bounds))
+            },
+        );
+        kept.unwrap_or_else(|| {
+            self.overflow.inc();
+            &self.other
+        })
     }
 }
 

@@ -102,6 +102,7 @@
 //! standard library's `LazyLock`/`OnceLock`, not `lazy_static`, so users
 //! need no extra dependency.
 
+mod bounded_table;
 mod by_hand;
 mod call_site;
 mod clock;

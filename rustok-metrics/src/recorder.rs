@@ -13,9 +13,10 @@
 //! the stripe, and read before it, for the same reason: the errors of a kind
 //! never exceed the errors.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
 
+use crate::bounded_table::BoundedTable;
 use crate::status::Outcome;
 use crate::thread_slot::{self, EXCLUSIVE_SLOTS};
 
@@ -63,9 +64,7 @@ const MAX_ERROR_KINDS: usize = 64;
 
 /// Counts of labelled errors. Shared counters: errors are the rare path.
 struct ErrorKinds {
-    entries: [OnceLock<(&'static str, AtomicU64)>; MAX_ERROR_KINDS],
-    len: AtomicUsize,
-    adding: Mutex<()>,
+    kinds: BoundedTable<&'static str, AtomicU64>,
     other: AtomicU64,
 }
 
@@ -157,53 +156,22 @@ impl Recorder {
 impl ErrorKinds {
     fn new() -> Self {
         ErrorKinds {
-            entries: std::array::from_fn(|_| OnceLock::new()),
-            len: AtomicUsize::new(0),
-            adding: Mutex::new(()),
+            kinds: BoundedTable::new(MAX_ERROR_KINDS),
             other: AtomicU64::new(0),
         }
     }
 
     fn count(&self, kind: &'static str) {
-        self.counter(kind).fetch_add(1, Ordering::Release);
-    }
-
-    fn counter(&self, kind: &'static str) -> &AtomicU64 {
-        if let Some(counter) = self.find(kind) {
-            return counter;
-        }
-        let _adding = self.adding.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(counter) = self.find(kind) {
-            return counter;
-        }
-        let len = self.len.load(Ordering::Acquire);
-        match self.entries.get(len) {
-            Some(entry) => {
-                let (_, counter) = entry.get_or_init(|| (kind, AtomicU64::new(0)));
-                self.len.store(len + 1, Ordering::Release);
-                counter
-            }
-            None => &self.other,
-        }
-    }
-
-    fn find(&self, kind: &str) -> Option<&AtomicU64> {
-        let len = self.len.load(Ordering::Acquire);
-        self.entries[..len]
-            .iter()
-            .filter_map(OnceLock::get)
-            .find(|(known, _)| std::ptr::eq(*known, kind) || *known == kind)
-            .map(|(_, counter)| counter)
+        let counter = self
+            .kinds
+            .get_or_add(|known| *known == kind, || (kind, AtomicU64::new(0)))
+            .unwrap_or(&self.other);
+        counter.fetch_add(1, Ordering::Release);
     }
 
     fn add_to(&self, into: &mut Vec<(&'static str, u64)>) {
-        let len = self.len.load(Ordering::Acquire);
-        let counted = self.entries[..len].iter().filter_map(OnceLock::get);
-        let other = ("other", &self.other);
-        for (kind, counter) in counted
-            .map(|(kind, counter)| (*kind, counter))
-            .chain([other])
-        {
+        let counted = self.kinds.iter().map(|(kind, counter)| (*kind, counter));
+        for (kind, counter) in counted.chain([("other", &self.other)]) {
             let count = counter.load(Ordering::Acquire);
             match into.iter_mut().find(|(known, _)| *known == kind) {
                 Some((_, total)) => *total += count,

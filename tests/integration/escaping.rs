@@ -12,12 +12,12 @@ fn echo(value: &str) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    // Below the site's default cap of 64 distinct values, so that every
+    // value is kept as its own series rather than counted as `other`.
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
 
     #[test]
     fn label_values_round_trip_through_the_rendered_text(value in "\\PC{1,24}|[\"\\\\\\n{},= ]{1,8}") {
-        // One site keeps up to the module's cap; the cases stay below it.
-        let _ = rustok_metrics::set_label_cap("it_escape", 1024);
         echo(&value);
         let scrape = scrape();
         let found = scrape.samples.iter().any(|sample| {

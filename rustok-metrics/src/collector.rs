@@ -5,9 +5,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use prometheus::core::{Collector, Desc};
-use prometheus::proto::{self, LabelPair, Metric, MetricFamily, MetricType};
+use prometheus::proto::{Metric, MetricFamily, MetricType};
 
 use crate::Status;
+use crate::exposition::{self, family};
 use crate::module::ModuleMetrics;
 use crate::recorder::Snapshot;
 
@@ -114,25 +115,23 @@ fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, La
     }
 }
 
+fn counter(operation: &str, kind: &str, status: &str, error_kind: &str, count: u64) -> Metric {
+    exposition::counter(
+        &[
+            ("error_kind", error_kind),
+            ("kind", kind),
+            ("operation", operation),
+            ("status", status),
+        ],
+        count,
+    )
+}
+
 fn add_buckets(into: &mut Vec<u64>, buckets: &[u64]) {
     into.resize(into.len().max(buckets.len()), 0);
     for (total, count) in into.iter_mut().zip(buckets) {
         *total += count;
     }
-}
-
-fn counter(operation: &str, kind: &str, status: &str, error_kind: &str, count: u64) -> Metric {
-    let mut metric = Metric::from_label(labels(&[
-        ("error_kind", error_kind),
-        ("kind", kind),
-        ("operation", operation),
-        ("status", status),
-    ]));
-    let mut counter = proto::Counter::default();
-    #[allow(clippy::cast_precision_loss)]
-    counter.set_value(count as f64);
-    metric.set_counter(counter);
-    metric
 }
 
 /// The duration series. For call sites `_count` is the sum of their status
@@ -142,51 +141,14 @@ fn histogram(operation: &str, kind: &str, bounds: &[f64], totals: &Totals) -> Me
     let (hand_buckets, hand_count, hand_sum) = &totals.hand_durations;
     let mut per_bucket = totals.sites.buckets.clone();
     add_buckets(&mut per_bucket, hand_buckets);
-    per_bucket.resize(bounds.len(), 0);
     let count = totals.sites.by_status.iter().sum::<u64>() + hand_count;
     #[allow(clippy::cast_precision_loss)]
     let sum = totals.sites.sum_nanos as f64 / 1e9 + hand_sum;
-
-    let mut histogram = proto::Histogram::default();
-    histogram.set_sample_count(count);
-    histogram.set_sample_sum(sum);
-    let mut cumulative = 0;
-    histogram.set_bucket(
-        bounds
-            .iter()
-            .zip(per_bucket)
-            .map(|(&bound, count)| {
-                cumulative += count;
-                let mut bucket = proto::Bucket::default();
-                bucket.set_upper_bound(bound);
-                bucket.set_cumulative_count(cumulative);
-                bucket
-            })
-            .collect(),
-    );
-    let mut metric = Metric::from_label(labels(&[("kind", kind), ("operation", operation)]));
-    metric.set_histogram(histogram);
-    metric
-}
-
-fn family(desc: &Desc, kind: MetricType, metrics: Vec<Metric>) -> MetricFamily {
-    let mut family = MetricFamily::default();
-    family.set_name(desc.fq_name.clone());
-    family.set_help(desc.help.clone());
-    family.set_field_type(kind);
-    family.set_metric(metrics);
-    family
-}
-
-/// Label pairs, given in name order as the exposition requires.
-fn labels(pairs: &[(&str, &str)]) -> Vec<LabelPair> {
-    pairs
-        .iter()
-        .map(|(name, value)| {
-            let mut pair = LabelPair::default();
-            pair.set_name((*name).to_owned());
-            pair.set_value((*value).to_owned());
-            pair
-        })
-        .collect()
+    exposition::histogram(
+        &[("kind", kind), ("operation", operation)],
+        bounds,
+        &per_bucket,
+        count,
+        sum,
+    )
 }

@@ -108,7 +108,10 @@ mod call_site;
 mod clock;
 mod collector;
 mod error;
+mod exposition;
 mod guard;
+#[cfg(feature = "axum")]
+pub mod http;
 mod label;
 mod legacy;
 mod module;

@@ -1,0 +1,133 @@
+//! The RusToK content and commerce services, metered: shared by the
+//! `services` and `server` examples.
+
+use std::sync::{Mutex, PoisonError};
+
+use rustok_metrics::{MetricLabel, commerce, content, metered};
+
+/// Errors carry their class into `error_kind`.
+#[derive(Debug, MetricLabel)]
+pub enum ContentError {
+    EmptyTitle,
+    NotFound(u64),
+}
+
+#[derive(Debug, MetricLabel)]
+pub enum CommerceError {
+    EmptyCart,
+}
+
+/// What a node is: becomes the `kind` label.
+#[derive(Clone, Copy, Debug, MetricLabel)]
+pub enum NodeKind {
+    Post,
+    Page,
+}
+
+pub type AppResult<T, E = ContentError> = Result<T, E>;
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub id: u64,
+    pub kind: NodeKind,
+    pub title: String,
+}
+
+#[derive(Default)]
+pub struct ContentService {
+    nodes: Mutex<Vec<Node>>,
+}
+
+/// Every method is measured in module `content`, its name as the operation.
+#[metered(module = "content")]
+impl ContentService {
+    #[metered(op = "create", kind = kind)]
+    pub async fn create_node(&self, kind: NodeKind, title: &str) -> AppResult<Node> {
+        if title.is_empty() {
+            return Err(ContentError::EmptyTitle);
+        }
+        let mut nodes = self.nodes.lock().unwrap_or_else(PoisonError::into_inner);
+        let node = Node {
+            id: nodes.len() as u64 + 1,
+            kind,
+            title: title.to_owned(),
+        };
+        nodes.push(node.clone());
+        content::nodes().inc(kind.metric_label());
+        Ok(node)
+    }
+
+    pub fn get(&self, id: u64) -> AppResult<Node> {
+        let nodes = self.nodes.lock().unwrap_or_else(PoisonError::into_inner);
+        nodes
+            .iter()
+            .find(|node| node.id == id)
+            .cloned()
+            .ok_or(ContentError::NotFound(id))
+    }
+
+    /// Waits for a search index; a caller with a deadline may give up, which
+    /// is counted as `cancelled`.
+    pub async fn reindex<F: Future<Output = ()>>(&self, index_ready: F) -> AppResult<usize> {
+        index_ready.await;
+        Ok(self
+            .nodes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len())
+    }
+}
+
+pub struct Cart {
+    pub items: Vec<u64>,
+}
+
+#[metered(module = "commerce", op = "checkout")]
+pub fn checkout(cart: &Cart) -> AppResult<u64, CommerceError> {
+    if cart.items.is_empty() {
+        return Err(CommerceError::EmptyCart);
+    }
+    let total = cart.items.iter().sum();
+    commerce::orders().inc("standard");
+    Ok(total)
+}
+
+#[metered(module = "commerce", op = "apply_discount")]
+pub fn apply_discount(total: u64, percent: u64) -> u64 {
+    assert!(percent <= 100, "discount over 100%");
+    total - total * percent / 100
+}
+
+/// The table a reviewer or dashboard author needs: every metered operation
+/// in the binary, called yet or not, and any name used by two functions.
+pub fn print_catalogue() {
+    let mut operations: Vec<_> = rustok_metrics::operations().collect();
+    operations.sort_by_key(|op| (op.module(), op.operation()));
+    println!("# metered operations:");
+    for op in operations {
+        let kind = if op.has_dynamic_kind() {
+            "<per call>"
+        } else {
+            op.kind()
+        };
+        println!(
+            "#   {:<9} {:<15} kind={:<11} {}:{}",
+            op.module(),
+            op.operation(),
+            kind,
+            op.file(),
+            op.line()
+        );
+    }
+    for [first, second] in rustok_metrics::duplicate_operations() {
+        println!(
+            "# warning: {}/{} is defined at {}:{} and {}:{}",
+            first.module(),
+            first.operation(),
+            first.file(),
+            first.line(),
+            second.file(),
+            second.line()
+        );
+    }
+}

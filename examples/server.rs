@@ -1,0 +1,230 @@
+//! The metered RusToK services behind a few JSON routes, with `/metrics` for
+//! Prometheus. The README's main command:
+//!
+//! ```text
+//! cargo run --example server -- [--listen ADDR] [--token TOKEN] [--traffic]
+//! ```
+//!
+//! - `--listen ADDR`: where to listen (default `127.0.0.1:9898`; port 0 picks one).
+//! - `--token TOKEN` (or `RUSTOK_METRICS_TOKEN`): scrapes must send
+//!   `Authorization: Bearer TOKEN`.
+//! - `--traffic`: send a little traffic to itself, so the numbers move.
+//!
+//! Ctrl-C stops it cleanly.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rustok_metrics::http::{HttpMetricsLayer, MetricsEndpoint, TOKEN_ENV};
+use serde::Deserialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use platform::{
+    Cart, CommerceError, ContentError, ContentService, NodeKind, checkout, print_catalogue,
+};
+
+mod platform;
+
+struct Options {
+    listen: SocketAddr,
+    endpoint: MetricsEndpoint,
+    traffic: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let mut listen: SocketAddr = ([127, 0, 0, 1], 9898).into();
+    let mut endpoint = MetricsEndpoint::from_env();
+    let mut traffic = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--listen" => {
+                let value = args
+                    .next()
+                    .ok_or("--listen needs an address, e.g. 127.0.0.1:9898")?;
+                listen = value
+                    .parse()
+                    .map_err(|e| format!("--listen {value}: {e}"))?;
+            }
+            "--token" => {
+                endpoint = MetricsEndpoint::with_token(args.next().ok_or("--token needs a value")?);
+            }
+            "--traffic" => traffic = true,
+            "--help" | "-h" => {
+                return Err(format!(
+                    "usage: server [--listen ADDR] [--token TOKEN] [--traffic]\n\
+                     the token may also come from {TOKEN_ENV}"
+                ));
+            }
+            other => return Err(format!("unknown argument {other:?}; try --help")),
+        }
+    }
+    Ok(Options {
+        listen,
+        endpoint,
+        traffic,
+    })
+}
+
+#[derive(Deserialize)]
+struct NewNode {
+    kind: String,
+    title: String,
+}
+
+#[derive(Deserialize)]
+struct NewOrder {
+    items: Vec<u64>,
+}
+
+async fn create_node(
+    State(content): State<Arc<ContentService>>,
+    Json(input): Json<NewNode>,
+) -> Response {
+    let kind = if input.kind == "page" {
+        NodeKind::Page
+    } else {
+        NodeKind::Post
+    };
+    match content.create_node(kind, &input.title).await {
+        Ok(node) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "id": node.id })),
+        )
+            .into_response(),
+        Err(ContentError::EmptyTitle) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "title is empty").into_response()
+        }
+        Err(ContentError::NotFound(id)) => {
+            (StatusCode::NOT_FOUND, format!("no node {id}")).into_response()
+        }
+    }
+}
+
+async fn get_node(State(content): State<Arc<ContentService>>, Path(id): Path<u64>) -> Response {
+    match content.get(id) {
+        Ok(node) => Json(serde_json::json!({
+            "id": node.id,
+            "kind": rustok_metrics::MetricLabel::metric_label(&node.kind),
+            "title": node.title,
+        }))
+        .into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn place_order(Json(order): Json<NewOrder>) -> Response {
+    match checkout(&Cart { items: order.items }) {
+        Ok(total) => Json(serde_json::json!({ "total": total })).into_response(),
+        Err(CommerceError::EmptyCart) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "cart is empty").into_response()
+        }
+    }
+}
+
+fn app(endpoint: MetricsEndpoint) -> Router {
+    let content = Arc::new(ContentService::default());
+    Router::new()
+        .route("/api/nodes", post(create_node))
+        .route("/api/nodes/{id}", get(get_node))
+        .route("/api/checkout", post(place_order))
+        // Before the layer, so requests that match no route are recorded
+        // too (as route="unmatched").
+        .fallback(|| async { (StatusCode::NOT_FOUND, "no such page") })
+        .with_state(content)
+        .layer(HttpMetricsLayer::new())
+        // Merged after the layer: scrapes are not application traffic.
+        .merge(endpoint.router())
+}
+
+/// A few requests a second to this server: creates, reads (some missing),
+/// orders (some empty) and an unknown path.
+async fn traffic(addr: SocketAddr) {
+    let requests: [(&str, &str, &str); 6] = [
+        ("POST", "/api/nodes", r#"{"kind":"post","title":"Hello"}"#),
+        ("POST", "/api/nodes", r#"{"kind":"page","title":""}"#),
+        ("GET", "/api/nodes/1", ""),
+        ("GET", "/api/nodes/999", ""),
+        ("POST", "/api/checkout", r#"{"items":[10,20]}"#),
+        ("POST", "/api/checkout", r#"{"items":[]}"#),
+    ];
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    for round in 0u64.. {
+        tick.tick().await;
+        let (method, path, body) = requests[usize::try_from(round % 6).unwrap_or(0)];
+        let _ = request(addr, method, path, body).await;
+        if round % 10 == 0 {
+            let _ = request(addr, "GET", "/no/such/page", "").await;
+        }
+    }
+}
+
+async fn request(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io::Result<()> {
+    let mut stream = TcpStream::connect(addr).await?;
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    let options = match options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let listener = match TcpListener::bind(options.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("cannot listen on {}: {error}", options.listen);
+            std::process::exit(1);
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(options.listen);
+    // The first line is for scripts and tests: where it really listens.
+    println!("listening on {addr}");
+    println!(
+        "metrics: http://{addr}/metrics ({})",
+        if options.endpoint.requires_token() {
+            "send Authorization: Bearer <token>"
+        } else {
+            "open: set --token or RUSTOK_METRICS_TOKEN to protect it"
+        }
+    );
+    println!(
+        "api: POST http://{addr}/api/nodes, GET http://{addr}/api/nodes/{{id}}, POST http://{addr}/api/checkout"
+    );
+    if options.traffic {
+        println!("traffic: a few requests a second to itself");
+        tokio::spawn(traffic(addr));
+    }
+    print_catalogue();
+    println!("Ctrl-C to stop");
+
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("stopping");
+    };
+    if let Err(error) = axum::serve(listener, app(options.endpoint))
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        eprintln!("server error: {error}");
+        std::process::exit(1);
+    }
+}

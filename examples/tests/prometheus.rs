@@ -1,0 +1,583 @@
+//! The example server, scraped by a real Prometheus.
+//!
+//! One Prometheus (Debian's `prometheus` package) on a free loopback port
+//! scrapes three server processes with the right bearer token and one with a
+//! wrong token, every second, and loads docs/prometheus/rustok.rules.yml.
+//! The test drives known traffic into each server and checks what arrives
+//! through Prometheus' HTTP API: targets up or down (401), exact counters
+//! summed over instances, histograms and HTTP metrics; then it runs every
+//! PromQL expression of the dashboard and the rules against it, and
+//! `promtool check metrics` on the served exposition.
+//!
+//! Without `prometheus`/`promtool` installed the test is skipped with a
+//! printed reason; under `CI` it is required (`.ci/run` installs them).
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const TOKEN: &str = "test-token-3f9a";
+
+/// A child process killed (and reaped) when the test ends, pass or fail.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// The example server, built (if out of date) with this test's profile:
+/// `cargo test --test prometheus` alone would not build examples.
+fn example_binary() -> PathBuf {
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_owned();
+    let profile_dir = deps.parent().unwrap().to_owned();
+    let release = profile_dir
+        .file_name()
+        .is_some_and(|name| name == "release");
+    let mut build = Command::new(env!("CARGO"));
+    build.args([
+        "build",
+        "--quiet",
+        "-p",
+        "rustok-metrics-examples",
+        "--example",
+        "server",
+    ]);
+    if release {
+        build.arg("--release");
+    }
+    assert!(
+        build.status().unwrap().success(),
+        "cargo build --example server"
+    );
+    profile_dir.join("examples").join("server")
+}
+
+fn installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// Whether to run: true when installed; a skip locally, a failure in CI.
+fn prometheus_available() -> bool {
+    if installed("prometheus") && installed("promtool") {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "prometheus and promtool are required under CI: .ci/run installs Debian's `prometheus` package"
+    );
+    eprintln!("skipped: prometheus/promtool not installed (apt-get install prometheus)");
+    false
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the example server on a free port and returns it with its address.
+fn start_server(token: &str) -> (Process, SocketAddr) {
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let mut child = Command::new(BINARY.get_or_init(example_binary))
+        .args(["--listen", "127.0.0.1:0", "--token", token])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the example server (built by cargo test)");
+    let stdout = child.stdout.take().unwrap();
+    let process = Process(child);
+    let mut stdout = BufReader::new(stdout);
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    // Keep reading, so the server never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .parse()
+        .unwrap();
+    (process, addr)
+}
+
+/// A minimal HTTP/1.0 client (no chunked bodies, the server closes).
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn post_json(addr: SocketAddr, path: &str, body: &str) -> u16 {
+    http(
+        addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        body,
+    )
+    .0
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+struct Prometheus {
+    _process: Process,
+    addr: SocketAddr,
+    _dir: TempDir,
+}
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Prometheus {
+    fn start(good: &[SocketAddr], wrong_token: SocketAddr) -> Self {
+        let dir = std::env::temp_dir().join(format!("rustok-prometheus-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let targets = |addrs: &[SocketAddr]| {
+            addrs
+                .iter()
+                .map(|a| format!("'{a}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let rules = repo_root().join("docs/prometheus/rustok.rules.yml");
+        let config = format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
+             rule_files: ['{rules}']\n\
+             scrape_configs:\n\
+             \x20 - job_name: rustok\n    authorization: {{credentials: '{TOKEN}'}}\n    static_configs: [{{targets: [{good}]}}]\n\
+             \x20 - job_name: rustok_wrong_token\n    authorization: {{credentials: 'not-the-token'}}\n    static_configs: [{{targets: [{wrong}]}}]\n",
+            rules = rules.display(),
+            good = targets(good),
+            wrong = targets(&[wrong_token]),
+        );
+        // Rule groups evaluate every 30 s as written; here every second, so
+        // the recorded series exist within the test.
+        let rules_text = std::fs::read_to_string(&rules)
+            .unwrap()
+            .replace("interval: 30s", "interval: 1s");
+        let fast_rules = dir.join("rustok.rules.yml");
+        std::fs::write(&fast_rules, rules_text).unwrap();
+        let config = config.replace(
+            &rules.display().to_string(),
+            &fast_rules.display().to_string(),
+        );
+        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+
+        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+        let child = Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                dir.join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
+            .arg(format!("--web.listen-address={addr}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start prometheus");
+        let prometheus = Prometheus {
+            _process: Process(child),
+            addr,
+            _dir: TempDir(dir),
+        };
+        wait_for("prometheus ready", Duration::from_secs(30), || {
+            TcpStream::connect(addr).is_ok() && http(addr, "GET", "/-/ready", &[], "").0 == 200
+        });
+        prometheus
+    }
+
+    /// `/api/v1/query`: the status and the result vector.
+    fn query(&self, promql: &str) -> (String, Vec<Value>) {
+        let path = format!("/api/v1/query?query={}", percent_encode(promql));
+        let (_, body) = http(self.addr, "GET", &path, &[], "");
+        let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        let status = json["status"].as_str().unwrap_or("unparsable").to_owned();
+        let result = json["data"]["result"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if status != "success" {
+            eprintln!("query {promql} -> {body}");
+        }
+        (status, result)
+    }
+
+    /// The single value of a query, if it returned exactly one sample.
+    fn value(&self, promql: &str) -> Option<f64> {
+        match self.query(promql).1.as_slice() {
+            [sample] => sample["value"][1].as_str()?.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+fn wait_for(what: &str, limit: Duration, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Creates `creates` nodes (one empty title, which fails), reads one that
+/// exists and one that does not, orders twice (one empty cart), and asks
+/// for an unknown path.
+fn drive_traffic(addr: SocketAddr, creates: u32) {
+    for n in 0..creates {
+        assert_eq!(
+            post_json(
+                addr,
+                "/api/nodes",
+                &format!(r#"{{"kind":"post","title":"t{n}"}}"#)
+            ),
+            201
+        );
+    }
+    assert_eq!(
+        post_json(addr, "/api/nodes", r#"{"kind":"page","title":""}"#),
+        422
+    );
+    assert_eq!(http(addr, "GET", "/api/nodes/1", &[], "").0, 200);
+    assert_eq!(http(addr, "GET", "/api/nodes/9999", &[], "").0, 404);
+    assert_eq!(post_json(addr, "/api/checkout", r#"{"items":[1,2]}"#), 200);
+    assert_eq!(post_json(addr, "/api/checkout", r#"{"items":[]}"#), 422);
+    assert_eq!(http(addr, "GET", "/no/such/page", &[], "").0, 404);
+}
+
+/// Every PromQL expression in the dashboard, one per value of its `module`
+/// variable, and in the rules file, with whether it is an alert.
+fn repo_queries() -> Vec<(String, bool)> {
+    let root = repo_root();
+    let dashboard: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("docs/grafana/rustok-overview.json")).unwrap(),
+    )
+    .unwrap();
+    let modules: Vec<String> = dashboard["templating"]["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|variable| variable["name"] == "module")
+        .and_then(|variable| variable["options"].as_array())
+        .unwrap()
+        .iter()
+        .map(|option| option["value"].as_str().unwrap().to_owned())
+        .collect();
+    let mut queries = Vec::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            let expr = target["expr"].as_str().unwrap();
+            for module in &modules {
+                let expr = expr.replace("${module}", module).replace("$module", module);
+                queries.push((expr, false));
+            }
+        }
+    }
+    // The rules file is YAML; its expressions are the `expr:` entries, on
+    // one line or as a `|` block.
+    let rules = std::fs::read_to_string(root.join("docs/prometheus/rustok.rules.yml")).unwrap();
+    let mut lines = rules.lines().peekable();
+    let mut is_alert = false;
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("- alert:") {
+            is_alert = true;
+        } else if trimmed.starts_with("- record:") {
+            is_alert = false;
+        }
+        let Some(expr) = trimmed.strip_prefix("expr:") else {
+            continue;
+        };
+        let expr = expr.trim();
+        if expr == "|" {
+            let indent = lines
+                .peek()
+                .map_or(0, |next| next.len() - next.trim_start().len());
+            let mut block = Vec::new();
+            while let Some(next) = lines.peek() {
+                if next.trim().is_empty() || next.len() - next.trim_start().len() < indent {
+                    break;
+                }
+                block.push(next.trim().to_owned());
+                lines.next();
+            }
+            queries.push((block.join(" "), is_alert));
+        } else {
+            queries.push((expr.to_owned(), is_alert));
+        }
+    }
+    queries
+}
+
+fn promtool_check_metrics(text: &str) -> String {
+    let mut child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let findings = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        findings
+    } else {
+        format!("exit {}: {findings}", out.status)
+    }
+}
+
+#[test]
+fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
+    if !prometheus_available() {
+        return;
+    }
+    let servers: Vec<(Process, SocketAddr)> = (0..3).map(|_| start_server(TOKEN)).collect();
+    let good: Vec<SocketAddr> = servers.iter().map(|(_, addr)| *addr).collect();
+    let (_wrong_process, wrong_addr) = start_server(TOKEN);
+    let prometheus = Prometheus::start(&good, wrong_addr);
+
+    // Known traffic: instance i creates 2 + i nodes.
+    for (i, addr) in good.iter().enumerate() {
+        drive_traffic(*addr, 2 + u32::try_from(i).unwrap());
+    }
+    let creates = f64::from(2 + 3 + 4);
+
+    // Prometheus applies new targets on a 5 s tick; then scrapes every second.
+    wait_for("3 targets up", Duration::from_secs(30), || {
+        prometheus.value(r#"sum(up{job="rustok"})"#) == Some(3.0)
+    });
+    let created = r#"sum by (operation) (rustok_content_operations_total{job="rustok",operation="create",status="success"})"#;
+    wait_for(
+        "the test's calls in Prometheus",
+        Duration::from_secs(30),
+        || prometheus.value(created) == Some(creates),
+    );
+
+    // Counters summed over the instances equal the calls made.
+    let failed = r#"sum by (operation) (rustok_content_operations_total{job="rustok",operation="create",status="error",error_kind="empty_title"})"#;
+    assert_eq!(prometheus.value(failed), Some(3.0));
+    let checkouts =
+        r#"sum by (status) (rustok_commerce_operations_total{job="rustok",operation="checkout"})"#;
+    let by_status: BTreeSet<(String, String)> = prometheus
+        .query(checkouts)
+        .1
+        .iter()
+        .map(|s| {
+            (
+                s["metric"]["status"].as_str().unwrap().to_owned(),
+                s["value"][1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        by_status.contains(&("success".into(), "3".into())),
+        "{by_status:?}"
+    );
+    assert!(
+        by_status.contains(&("error".into(), "3".into())),
+        "{by_status:?}"
+    );
+    // Histograms: every call observed once, in identical buckets everywhere.
+    let observed =
+        r#"sum(rustok_content_operation_duration_seconds_count{job="rustok",operation="create"})"#;
+    assert_eq!(prometheus.value(observed), Some(creates + 3.0));
+    let inf = r#"sum(rustok_content_operation_duration_seconds_bucket{job="rustok",operation="create",le="+Inf"})"#;
+    assert_eq!(prometheus.value(inf), Some(creates + 3.0));
+    let layouts = r#"count(count by (le) (rustok_content_operation_duration_seconds_bucket{job="rustok",operation="create"}))"#;
+    assert_eq!(prometheus.value(layouts), Some(12.0), "11 bounds and +Inf");
+    // HTTP metrics, by route template, never the raw path.
+    let routes =
+        r#"sum by (route, status) (rustok_http_requests_total{job="rustok",method="GET"})"#;
+    let seen: BTreeSet<(String, String)> = prometheus
+        .query(routes)
+        .1
+        .iter()
+        .map(|s| {
+            (
+                s["metric"]["route"].as_str().unwrap().to_owned(),
+                s["metric"]["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        seen.contains(&("/api/nodes/{id}".into(), "200".into())),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&("/api/nodes/{id}".into(), "404".into())),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&("unmatched".into(), "404".into())),
+        "{seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|(route, _)| route.contains("9999")),
+        "{seen:?}"
+    );
+    assert_eq!(
+        prometheus.value(
+            r#"sum(rustok_http_requests_total{job="rustok",route="/api/nodes",status="201"})"#
+        ),
+        Some(creates)
+    );
+    assert_eq!(
+        prometheus.value(r#"sum(rustok_http_requests_in_flight{job="rustok"})"#),
+        Some(0.0)
+    );
+
+    // The wrong token: the target is down with a 401, and what it was sent
+    // held no metrics.
+    assert_eq!(
+        prometheus.value(r#"up{job="rustok_wrong_token"}"#),
+        Some(0.0)
+    );
+    let (_, targets) = http(prometheus.addr, "GET", "/api/v1/targets", &[], "");
+    let targets: Value = serde_json::from_str(&targets).unwrap();
+    let wrong = targets["data"]["activeTargets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["labels"]["job"] == "rustok_wrong_token")
+        .unwrap();
+    assert!(
+        wrong["lastError"].as_str().unwrap().contains("401"),
+        "{wrong}"
+    );
+    let (status, body) = http(
+        wrong_addr,
+        "GET",
+        "/metrics",
+        &[("Authorization", "Bearer not-the-token")],
+        "",
+    );
+    assert_eq!(status, 401);
+    assert!(
+        !body.contains("rustok_"),
+        "a refused scrape leaked metrics: {body}"
+    );
+
+    // Every query of the dashboard and the rules parses and returns data.
+    // Alerts return data only while failing, so for them parsing is checked
+    // here, and their inputs (recording rules) return data above.
+    // Recording rules evaluate every second once loaded; give each a moment.
+    let queries = repo_queries();
+    let failures = |queries: &[(String, bool)]| -> Vec<String> {
+        queries
+            .iter()
+            .filter_map(|(query, is_alert)| {
+                let (status, result) = prometheus.query(query);
+                (status != "success" || (!is_alert && result.is_empty()))
+                    .then(|| format!("{status}, {} samples: {query}", result.len()))
+            })
+            .collect()
+    };
+    let start = Instant::now();
+    let mut missing = failures(&queries);
+    while !missing.is_empty() && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_secs(1));
+        missing = failures(&queries);
+    }
+    assert!(
+        missing.is_empty(),
+        "queries without data:\n{}",
+        missing.join("\n")
+    );
+
+    // promtool finds nothing to complain about in the served exposition.
+    let (status, exposition) = http(
+        good[0],
+        "GET",
+        "/metrics",
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        "",
+    );
+    assert_eq!(status, 200);
+    let findings = promtool_check_metrics(&exposition);
+    assert!(findings.trim().is_empty(), "promtool findings: {findings}");
+}

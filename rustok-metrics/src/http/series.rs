@@ -1,0 +1,193 @@
+//! The `rustok_http_*` families: one recorder per (method, route), the same
+//! per-thread recording as `#[metered]`, with the response status as the
+//! recorder's detail label (where a metered call keeps its error kind).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use axum::http::{Method, StatusCode};
+use prometheus::core::{Collector, Desc};
+use prometheus::proto::{MetricFamily, MetricType};
+use prometheus::{IntGauge, Opts};
+
+use crate::bounded_table::BoundedTable;
+use crate::exposition::{counter, family, histogram};
+use crate::module::valid;
+use crate::recorder::{Recorder, Snapshot};
+use crate::registry::register;
+use crate::status::Status;
+
+/// (method, route) pairs kept; the rest are counted under `route="other"`.
+const MAX_ROUTES: usize = 512;
+
+pub(crate) struct HttpSeries {
+    requests: Desc,
+    durations: Desc,
+    routes: BoundedTable<(&'static str, &'static str), Recorder>,
+    other_routes: Recorder,
+    pub(crate) in_flight: IntGauge,
+}
+
+static HTTP: LazyLock<&'static HttpSeries> = LazyLock::new(|| {
+    let series: &'static HttpSeries = Box::leak(Box::new(HttpSeries::new()));
+    register(
+        Box::new(series.in_flight.clone()),
+        "rustok_http_requests_in_flight",
+    );
+    register(
+        Box::new(HttpCollector(series)),
+        "rustok_http_requests_total",
+    );
+    series
+});
+
+/// The HTTP families, registered on first use.
+pub(crate) fn http_series() -> &'static HttpSeries {
+    &HTTP
+}
+
+impl HttpSeries {
+    fn new() -> Self {
+        let desc = |name: &str, help: &str, labels: &[&str]| {
+            let labels = labels.iter().map(|&label| label.to_owned()).collect();
+            valid(Desc::new(
+                name.to_owned(),
+                help.to_owned(),
+                labels,
+                HashMap::new(),
+            ))
+        };
+        HttpSeries {
+            requests: desc(
+                "rustok_http_requests_total",
+                "HTTP requests by method, matched route template and response status (499: the client went away first).",
+                &["method", "route", "status"],
+            ),
+            durations: desc(
+                "rustok_http_request_duration_seconds",
+                "Duration in seconds of HTTP requests until the response head, by method and matched route template.",
+                &["method", "route"],
+            ),
+            routes: BoundedTable::new(MAX_ROUTES),
+            other_routes: Recorder::new(prometheus::DEFAULT_BUCKETS),
+            in_flight: valid(IntGauge::with_opts(Opts::new(
+                "rustok_http_requests_in_flight",
+                "HTTP requests being served now.",
+            ))),
+        }
+    }
+
+    /// The recorder of `(method, route)`; `route` is a matched route template
+    /// or `unmatched`, so the set is bounded by the application's routes.
+    pub(crate) fn recorder(
+        &'static self,
+        method: &Method,
+        route: Option<&str>,
+    ) -> &'static Recorder {
+        let method = method_label(method);
+        let route = route.unwrap_or("unmatched");
+        self.routes
+            .get_or_add(
+                |(known_method, known_route)| *known_method == method && *known_route == route,
+                || {
+                    let route: &'static str = Box::leak(route.into());
+                    ((method, route), Recorder::new(prometheus::DEFAULT_BUCKETS))
+                },
+            )
+            .unwrap_or(&self.other_routes)
+    }
+}
+
+/// The standard methods by name; anything else is `other`.
+fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::DELETE, "DELETE"),
+        (Method::PATCH, "PATCH"),
+        (Method::HEAD, "HEAD"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::CONNECT, "CONNECT"),
+        (Method::TRACE, "TRACE"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(known, _)| known == method)
+        .map_or("other", |(_, label)| label)
+}
+
+/// The label of a response status: `"200"`, ..., `"599"`, else `"other"`.
+pub(crate) fn status_label(status: StatusCode) -> &'static str {
+    static LABELS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        (100..600)
+            .map(|code: u16| &*Box::leak(code.to_string().into_boxed_str()))
+            .collect()
+    });
+    LABELS
+        .get(usize::from(status.as_u16()).wrapping_sub(100))
+        .copied()
+        .unwrap_or("other")
+}
+
+struct HttpCollector(&'static HttpSeries);
+
+impl Collector for HttpCollector {
+    fn desc(&self) -> Vec<&Desc> {
+        vec![&self.0.requests, &self.0.durations]
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        let series = self.0;
+        let mut requests = Vec::new();
+        let mut durations = Vec::new();
+        let routes = series
+            .routes
+            .iter()
+            .map(|((method, route), recorder)| (*method, *route, recorder));
+        let other = ("other", "other", &series.other_routes);
+        for (method, route, recorder) in routes.chain([other]) {
+            let mut snapshot = Snapshot::default();
+            recorder.add_to(&mut snapshot);
+            let calls: u64 = snapshot.by_status.iter().sum();
+            if calls == 0 && route == "other" {
+                continue;
+            }
+            for (status, count) in by_response_status(&snapshot) {
+                requests.push(counter(
+                    &[("method", method), ("route", route), ("status", status)],
+                    count,
+                ));
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let sum = snapshot.sum_nanos as f64 / 1e9;
+            durations.push(histogram(
+                &[("method", method), ("route", route)],
+                prometheus::DEFAULT_BUCKETS,
+                &snapshot.buckets,
+                calls,
+                sum,
+            ));
+        }
+        vec![
+            family(&series.requests, MetricType::COUNTER, requests),
+            family(&series.durations, MetricType::HISTOGRAM, durations),
+        ]
+    }
+}
+
+/// Requests by response status: the recorded status codes, plus requests
+/// the client abandoned (`499`) and handlers that panicked (`500`).
+fn by_response_status(snapshot: &Snapshot) -> BTreeMap<&'static str, u64> {
+    let mut counts = BTreeMap::new();
+    for &(status, count) in &snapshot.error_kinds {
+        *counts.entry(status).or_default() += count;
+    }
+    for (status, label) in [(Status::Cancelled, "499"), (Status::Panic, "500")] {
+        let count = snapshot.by_status[status.index()];
+        if count > 0 {
+            *counts.entry(label).or_default() += count;
+        }
+    }
+    counts
+}

@@ -581,3 +581,28 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
     let findings = promtool_check_metrics(&exposition);
     assert!(findings.trim().is_empty(), "promtool findings: {findings}");
 }
+
+#[test]
+fn the_rules_pass_promtool_check_and_their_unit_tests() {
+    if !prometheus_available() {
+        return;
+    }
+    let dir = repo_root().join("docs/prometheus");
+    for args in [
+        ["check", "rules", "rustok.rules.yml"],
+        ["test", "rules", "rustok.rules.test.yml"],
+    ] {
+        let out = Command::new("promtool")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "promtool {}: {}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

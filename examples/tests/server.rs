@@ -1,0 +1,271 @@
+//! The example server under load and bad input: concurrent scrapes while the
+//! services take traffic, garbage and huge headers, unknown paths. Bounded
+//! in count, loopback only, and the server is stopped by the test.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The example server, built with this test's profile if out of date.
+fn start_server(args: &[&str]) -> Server {
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_owned();
+    let profile_dir = deps.parent().unwrap().to_owned();
+    let mut build = Command::new(env!("CARGO"));
+    build.args([
+        "build",
+        "--quiet",
+        "-p",
+        "rustok-metrics-examples",
+        "--example",
+        "server",
+    ]);
+    if profile_dir
+        .file_name()
+        .is_some_and(|name| name == "release")
+    {
+        build.arg("--release");
+    }
+    assert!(build.status().unwrap().success());
+    let binary: PathBuf = profile_dir.join("examples").join("server");
+    let mut child = Command::new(binary)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    Server { child, addr }
+}
+
+/// Sends raw bytes, returns the status code (0 if the server closed).
+fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    raw(addr, request.as_bytes())
+}
+
+fn create_node(addr: SocketAddr, n: u32) -> u16 {
+    let body = format!(r#"{{"kind":"post","title":"n{n}"}}"#);
+    let request = format!(
+        "POST /api/nodes HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    raw(addr, request.as_bytes()).0
+}
+
+/// The value of one sample line of the exposition.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+#[test]
+fn bad_requests_get_the_right_status_and_break_nothing() {
+    let server = start_server(&["--token", "right"]);
+    let addr = server.addr;
+    for header in [
+        "Bearer",
+        "Bearer ",
+        "Bearer wrong",
+        "Basic cmlnaHQ6cmlnaHQ=",
+        "bearer  right-but-longer",
+        "Bearer r\u{e9}ght",
+    ] {
+        let (status, body) = get(addr, "/metrics", &[("Authorization", header)]);
+        assert_eq!(status, 401, "{header:?}");
+        assert!(!body.contains("rustok_"), "{header:?} leaked metrics");
+    }
+    let (status, _) = raw(
+        addr,
+        b"GET /metrics HTTP/1.0\r\nAuthorization: Bearer \xff\xfe\r\n\r\n",
+    );
+    assert_eq!(status, 401, "non-UTF-8 token");
+    // Control characters make the request malformed: the HTTP server says 400.
+    let (status, body) = raw(
+        addr,
+        b"GET /metrics HTTP/1.0\r\nAuthorization: \x01\x02garbage\r\n\r\n",
+    );
+    assert_eq!(status, 400);
+    assert!(!body.contains("rustok_"));
+    // The scheme is case-insensitive, as RFC 9110 says.
+    assert_eq!(
+        get(addr, "/metrics", &[("Authorization", "bearer right")]).0,
+        200
+    );
+
+    // A huge header is refused by the HTTP server, not a crash.
+    let huge = "x".repeat(1 << 20);
+    let (status, _) = get(addr, "/metrics", &[("X-Huge", &huge)]);
+    assert!(
+        status == 431 || status == 400 || status == 0,
+        "huge header: {status}"
+    );
+    // Unknown paths and methods.
+    assert_eq!(get(addr, "/nope", &[]).0, 404);
+    assert_eq!(get(addr, "/api/nodes/not-a-number", &[]).0, 400);
+    assert_eq!(raw(addr, b"BREW /api/nodes HTTP/1.0\r\n\r\n").0, 405);
+    assert_eq!(raw(addr, b"\x00\x01 not http at all\r\n\r\n").0, 400);
+
+    // Still serving, and it counted what it saw by route template.
+    let (status, text) = get(addr, "/metrics", &[("Authorization", "Bearer right")]);
+    assert_eq!(status, 200);
+    assert_eq!(
+        sample(
+            &text,
+            r#"rustok_http_requests_total{method="GET",route="unmatched",status="404"}"#
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            r#"rustok_http_requests_total{method="other",route="/api/nodes",status="405"}"#
+        ),
+        Some(1.0)
+    );
+    assert!(
+        !text.contains("not-a-number"),
+        "raw paths never become labels"
+    );
+}
+
+#[test]
+fn concurrent_scrapes_during_traffic_all_succeed_and_counts_stay_exact() {
+    const SCRAPERS: usize = 4;
+    const SCRAPES: usize = 150;
+    const WRITERS: u32 = 2;
+    const CREATES: u32 = 500;
+    let server = start_server(&[]);
+    let addr = server.addr;
+
+    let started = Instant::now();
+    let (latencies, statuses) = std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                scope.spawn(move || {
+                    (0..CREATES)
+                        .map(|n| create_node(addr, w * CREATES + n))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let scrapers: Vec<_> = (0..SCRAPERS)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut latencies = Vec::with_capacity(SCRAPES);
+                    let mut previous = 0.0;
+                    for _ in 0..SCRAPES {
+                        let start = Instant::now();
+                        let (status, text) = get(addr, "/metrics", &[]);
+                        latencies.push(start.elapsed());
+                        assert_eq!(status, 200, "a scrape failed");
+                        let created = sample(
+                            &text,
+                            r#"rustok_content_operations_total{error_kind="",kind="post",operation="create",status="success"}"#,
+                        )
+                        .unwrap_or(0.0);
+                        assert!(created >= previous, "counter went down: {previous} -> {created}");
+                        previous = created;
+                    }
+                    latencies
+                })
+            })
+            .collect();
+        let statuses: Vec<u16> = writers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect();
+        let latencies: Vec<Duration> = scrapers
+            .into_iter()
+            .flat_map(|s| s.join().unwrap())
+            .collect();
+        (latencies, statuses)
+    });
+    let elapsed = started.elapsed();
+    assert!(
+        statuses.iter().all(|&status| status == 201),
+        "every create succeeded"
+    );
+
+    let (_, text) = get(addr, "/metrics", &[]);
+    let total = f64::from(WRITERS * CREATES);
+    assert_eq!(
+        sample(
+            &text,
+            r#"rustok_content_operations_total{error_kind="",kind="post",operation="create",status="success"}"#
+        ),
+        Some(total)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            r#"rustok_http_requests_total{method="POST",route="/api/nodes",status="201"}"#
+        ),
+        Some(total)
+    );
+    assert_eq!(sample(&text, "rustok_http_requests_in_flight"), Some(0.0));
+
+    let mut sorted = latencies.clone();
+    sorted.sort();
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q) as usize];
+    // Reported in docs/benchmarks.md; printed with `--nocapture`.
+    println!(
+        "load: {} scrapes by {SCRAPERS} scrapers during {} creates in {elapsed:?}: scrape p50 {:?}, p99 {:?}; {:.0} requests/s",
+        latencies.len(),
+        WRITERS * CREATES,
+        at(0.50),
+        at(0.99),
+        (latencies.len() + statuses.len()) as f64 / elapsed.as_secs_f64()
+    );
+}

@@ -41,6 +41,22 @@ fn parse(input: &str) -> Result<u32, std::num::ParseIntError> {
     input.parse()
 }
 
+#[derive(Clone, Copy, rustok_metrics::MetricLabel)]
+enum Channel {
+    Web,
+    Mobile,
+}
+
+#[metered(module = "alloc_free", op = "notify", kind = channel)]
+fn notify(channel: Channel, text: &str) -> usize {
+    text.len()
+}
+
+#[metered(module = "alloc_free", op = "upload", kind = rustok_metrics::bounded(mime))]
+fn upload(mime: &str) -> usize {
+    mime.len()
+}
+
 #[metered(module = "alloc_free", op = "ready")]
 async fn ready(n: u32) -> u32 {
     n + 1
@@ -63,6 +79,9 @@ fn warm_calls_do_not_allocate() {
     let _ = parse("1");
     let _ = parse("x");
     poll_ready(ready(1));
+    notify(Channel::Web, "");
+    notify(Channel::Mobile, "");
+    upload("image/png");
 
     let sync_calls = allocations_during(|| {
         for _ in 0..1_000 {
@@ -75,8 +94,17 @@ fn warm_calls_do_not_allocate() {
             black_box(poll_ready(ready(black_box(n))));
         }
     });
+    // Computed kinds, once each value has been seen.
+    let computed_kinds = allocations_during(|| {
+        for _ in 0..1_000 {
+            black_box(notify(black_box(Channel::Web), "x"));
+            black_box(notify(black_box(Channel::Mobile), "x"));
+            black_box(upload(black_box("image/png")));
+        }
+    });
     assert_eq!(sync_calls, 0);
     assert_eq!(async_calls, 0);
+    assert_eq!(computed_kinds, 0);
 
     // The counter counts: the same loop through a `String` allocates.
     assert!(allocations_during(|| drop(black_box(String::from("x")))) >= 1);

@@ -13,62 +13,24 @@
 //! printed reason; under `CI` it is required (`.ci/run` installs them).
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::{KillOnDrop, Server, get, post_json, start_server};
+
+mod support;
 
 const TOKEN: &str = "test-token-3f9a";
-
-/// A child process killed (and reaped) when the test ends, pass or fail.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_owned()
-}
-
-/// The example server, built (if out of date) with this test's profile:
-/// `cargo test --test prometheus` alone would not build examples.
-fn example_binary() -> PathBuf {
-    let deps = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_owned();
-    let profile_dir = deps.parent().unwrap().to_owned();
-    let release = profile_dir
-        .file_name()
-        .is_some_and(|name| name == "release");
-    let mut build = Command::new(env!("CARGO"));
-    build.args([
-        "build",
-        "--quiet",
-        "-p",
-        "rustok-metrics-examples",
-        "--example",
-        "server",
-    ]);
-    if release {
-        build.arg("--release");
-    }
-    assert!(
-        build.status().unwrap().success(),
-        "cargo build --example server"
-    );
-    profile_dir.join("examples").join("server")
 }
 
 fn installed(program: &str) -> bool {
@@ -99,79 +61,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts the example server on a free port and returns it with its address.
-fn start_server(token: &str) -> (Process, SocketAddr) {
-    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    let mut child = Command::new(BINARY.get_or_init(example_binary))
-        .args(["--listen", "127.0.0.1:0", "--token", token])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the example server (built by cargo test)");
-    let stdout = child.stdout.take().unwrap();
-    let process = Process(child);
-    let mut stdout = BufReader::new(stdout);
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    // Keep reading, so the server never writes into a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let addr = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-        .parse()
-        .unwrap();
-    (process, addr)
-}
-
-/// A minimal HTTP/1.0 client (no chunked bodies, the server closes).
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut request = format!(
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
-
-fn post_json(addr: SocketAddr, path: &str, body: &str) -> u16 {
-    http(
-        addr,
-        "POST",
-        path,
-        &[("Content-Type", "application/json")],
-        body,
-    )
-    .0
-}
-
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
@@ -184,7 +73,7 @@ fn percent_encode(text: &str) -> String {
 }
 
 struct Prometheus {
-    _process: Process,
+    _process: KillOnDrop,
     addr: SocketAddr,
     _dir: TempDir,
 }
@@ -249,12 +138,12 @@ impl Prometheus {
             .spawn()
             .expect("start prometheus");
         let prometheus = Prometheus {
-            _process: Process(child),
+            _process: KillOnDrop(child),
             addr,
             _dir: TempDir(dir),
         };
         wait_for("prometheus ready", Duration::from_secs(30), || {
-            TcpStream::connect(addr).is_ok() && http(addr, "GET", "/-/ready", &[], "").0 == 200
+            TcpStream::connect(addr).is_ok() && get(addr, "/-/ready", &[]).0 == 200
         });
         prometheus
     }
@@ -262,7 +151,7 @@ impl Prometheus {
     /// `/api/v1/query`: the status and the result vector.
     fn query(&self, promql: &str) -> (String, Vec<Value>) {
         let path = format!("/api/v1/query?query={}", percent_encode(promql));
-        let (_, body) = http(self.addr, "GET", &path, &[], "");
+        let (_, body) = get(self.addr, &path, &[]);
         let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
         let status = json["status"].as_str().unwrap_or("unparsable").to_owned();
         let result = json["data"]["result"]
@@ -313,11 +202,11 @@ fn drive_traffic(addr: SocketAddr, creates: u32) {
         post_json(addr, "/api/nodes", r#"{"kind":"page","title":""}"#),
         422
     );
-    assert_eq!(http(addr, "GET", "/api/nodes/1", &[], "").0, 200);
-    assert_eq!(http(addr, "GET", "/api/nodes/9999", &[], "").0, 404);
+    assert_eq!(get(addr, "/api/nodes/1", &[]).0, 200);
+    assert_eq!(get(addr, "/api/nodes/9999", &[]).0, 404);
     assert_eq!(post_json(addr, "/api/checkout", r#"{"items":[1,2]}"#), 200);
     assert_eq!(post_json(addr, "/api/checkout", r#"{"items":[]}"#), 422);
-    assert_eq!(http(addr, "GET", "/no/such/page", &[], "").0, 404);
+    assert_eq!(get(addr, "/no/such/page", &[]).0, 404);
 }
 
 /// Every PromQL expression in the dashboard, one per value of its `module`
@@ -416,9 +305,10 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
     if !prometheus_available() {
         return;
     }
-    let servers: Vec<(Process, SocketAddr)> = (0..3).map(|_| start_server(TOKEN)).collect();
-    let good: Vec<SocketAddr> = servers.iter().map(|(_, addr)| *addr).collect();
-    let (_wrong_process, wrong_addr) = start_server(TOKEN);
+    let servers: Vec<Server> = (0..3).map(|_| start_server(&["--token", TOKEN])).collect();
+    let good: Vec<SocketAddr> = servers.iter().map(|server| server.addr).collect();
+    let wrong_server = start_server(&["--token", TOKEN]);
+    let wrong_addr = wrong_server.addr;
     let prometheus = Prometheus::start(&good, wrong_addr);
 
     // Known traffic: instance i creates 2 + i nodes.
@@ -517,7 +407,7 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
         prometheus.value(r#"up{job="rustok_wrong_token"}"#),
         Some(0.0)
     );
-    let (_, targets) = http(prometheus.addr, "GET", "/api/v1/targets", &[], "");
+    let (_, targets) = get(prometheus.addr, "/api/v1/targets", &[]);
     let targets: Value = serde_json::from_str(&targets).unwrap();
     let wrong = targets["data"]["activeTargets"]
         .as_array()
@@ -529,12 +419,10 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
         wrong["lastError"].as_str().unwrap().contains("401"),
         "{wrong}"
     );
-    let (status, body) = http(
+    let (status, body) = get(
         wrong_addr,
-        "GET",
         "/metrics",
         &[("Authorization", "Bearer not-the-token")],
-        "",
     );
     assert_eq!(status, 401);
     assert!(
@@ -570,12 +458,10 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
     );
 
     // promtool finds nothing to complain about in the served exposition.
-    let (status, exposition) = http(
+    let (status, exposition) = get(
         good[0],
-        "GET",
         "/metrics",
         &[("Authorization", &format!("Bearer {TOKEN}"))],
-        "",
     );
     assert_eq!(status, 200);
     let findings = promtool_check_metrics(&exposition);

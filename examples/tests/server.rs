@@ -2,112 +2,18 @@
 //! services take traffic, garbage and huge headers, unknown paths. Bounded
 //! in count, loopback only, and the server is stopped by the test.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
+use support::{get, post_json, raw, sample, start_server};
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+mod support;
 
-/// The example server, built with this test's profile if out of date.
-fn start_server(args: &[&str]) -> Server {
-    let deps = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_owned();
-    let profile_dir = deps.parent().unwrap().to_owned();
-    let mut build = Command::new(env!("CARGO"));
-    build.args([
-        "build",
-        "--quiet",
-        "-p",
-        "rustok-metrics-examples",
-        "--example",
-        "server",
-    ]);
-    if profile_dir
-        .file_name()
-        .is_some_and(|name| name == "release")
-    {
-        build.arg("--release");
-    }
-    assert!(build.status().unwrap().success());
-    let binary: PathBuf = profile_dir.join("examples").join("server");
-    let mut child = Command::new(binary)
-        .args(["--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let addr = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .parse()
-        .unwrap();
-    Server { child, addr }
-}
-
-/// Sends raw bytes, returns the status code (0 if the server closed).
-fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let _ = stream.write_all(request);
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
-
-fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
-    let mut request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    raw(addr, request.as_bytes())
-}
-
-fn create_node(addr: SocketAddr, n: u32) -> u16 {
-    let body = format!(r#"{{"kind":"post","title":"n{n}"}}"#);
-    let request = format!(
-        "POST /api/nodes HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    raw(addr, request.as_bytes()).0
-}
-
-/// The value of one sample line of the exposition.
-fn sample(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+fn create_node(addr: std::net::SocketAddr, n: u32) -> u16 {
+    post_json(
+        addr,
+        "/api/nodes",
+        &format!(r#"{{"kind":"post","title":"n{n}"}}"#),
+    )
 }
 
 #[test]

@@ -26,10 +26,8 @@
 /// assert_eq!(true.metric_label(), "true");
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a metric label: its values are not a fixed set",
-    label = "this value would become a label of its own",
-    note = "every distinct label value is a new time series; values from data (a `String`, an id) can create millions and exhaust Prometheus",
-    note = "derive `rustok_metrics::MetricLabel` on an enum of the values you expect, or pass `rustok_metrics::bounded(&value)` to keep at most a capped number of distinct values per call site (the rest are counted as `other`)"
+    message = "`{Self}` is not a `MetricLabel`",
+    note = "derive it on an enum with `#[derive(rustok_metrics::MetricLabel)]`, or implement `metric_label` returning one of a fixed set of `&'static str`"
 )]
 pub trait MetricLabel {
     /// The label value.

@@ -1,0 +1,153 @@
+//! What the example tests share: the example server as a child process, and
+//! a minimal HTTP client. Servers listen on 127.0.0.1 only, on a port the OS
+//! picks, and are killed when the test drops them.
+//!
+//! Each test binary compiles this module and uses a part of it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// A child process killed (and reaped) when dropped, pass or fail.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running example server.
+pub struct Server {
+    _process: KillOnDrop,
+    pub addr: SocketAddr,
+}
+
+/// The example server, built (if out of date) with this test's profile:
+/// `cargo test --test <name>` alone would not build examples.
+fn server_binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let deps = std::env::current_exe()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .to_owned();
+        let profile_dir = deps.parent().unwrap().to_owned();
+        let mut build = Command::new(env!("CARGO"));
+        build.args([
+            "build",
+            "--quiet",
+            "-p",
+            "rustok-metrics-examples",
+            "--example",
+            "server",
+        ]);
+        if profile_dir
+            .file_name()
+            .is_some_and(|name| name == "release")
+        {
+            build.arg("--release");
+        }
+        assert!(
+            build.status().unwrap().success(),
+            "cargo build --example server"
+        );
+        profile_dir.join("examples").join("server")
+    })
+}
+
+/// Starts the example server on a free loopback port with extra `args`.
+pub fn start_server(args: &[&str]) -> Server {
+    let mut child = Command::new(server_binary())
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the example server");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let process = KillOnDrop(child);
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    // Keep reading, so the server never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .parse()
+        .unwrap();
+    Server {
+        _process: process,
+        addr,
+    }
+}
+
+/// Sends raw bytes and reads until the server closes: the status code (0
+/// when there was no HTTP response) and the body.
+pub fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// An HTTP/1.0 request (no chunked bodies; the server closes after it).
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    raw(addr, request.as_bytes())
+}
+
+pub fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    request(addr, "GET", path, headers, "")
+}
+
+pub fn post_json(addr: SocketAddr, path: &str, body: &str) -> u16 {
+    request(
+        addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        body,
+    )
+    .0
+}
+
+/// The value of one sample line of an exposition, by its exact series.
+pub fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}

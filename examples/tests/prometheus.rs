@@ -403,9 +403,10 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
 
     // The wrong token: the target is down with a 401, and what it was sent
     // held no metrics.
-    assert_eq!(
-        prometheus.value(r#"up{job="rustok_wrong_token"}"#),
-        Some(0.0)
+    wait_for(
+        "the wrong-token target scraped",
+        Duration::from_secs(30),
+        || prometheus.value(r#"up{job="rustok_wrong_token"}"#) == Some(0.0),
     );
     let (_, targets) = get(prometheus.addr, "/api/v1/targets", &[]);
     let targets: Value = serde_json::from_str(&targets).unwrap();

@@ -7,8 +7,51 @@
 //! recorded here is added to the call sites' counts of the same labels.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+
+/// Series by label values, found without allocating once they exist (the
+/// old statics call `with_label_values` on every increment).
+#[derive(Debug)]
+struct LabelMap<const N: usize, V> {
+    hasher: RandomState,
+    series: Mutex<HashMap<u64, Vec<([String; N], V)>>>,
+}
+
+impl<const N: usize, V> Default for LabelMap<N, V> {
+    fn default() -> Self {
+        LabelMap {
+            hasher: RandomState::new(),
+            series: Mutex::default(),
+        }
+    }
+}
+
+impl<const N: usize, V: Clone> LabelMap<N, V> {
+    fn get_or_insert(&self, values: &[&str; N], make: impl FnOnce() -> V) -> V {
+        let hash = self.hasher.hash_one(values);
+        let mut series = lock(&self.series);
+        let bucket = series.entry(hash).or_default();
+        if let Some((_, value)) = bucket
+            .iter()
+            .find(|(labels, _)| labels.iter().eq(values.iter()))
+        {
+            return value.clone();
+        }
+        let value = make();
+        bucket.push((values.map(str::to_owned), value.clone()));
+        value
+    }
+
+    fn snapshot<T>(&self, read: impl Fn(&V) -> T) -> Vec<([String; N], T)> {
+        lock(&self.series)
+            .values()
+            .flatten()
+            .map(|(labels, value)| (labels.clone(), read(value)))
+            .collect()
+    }
+}
 
 /// `rustok_<module>_operations_total{operation, kind, status}`, by hand.
 ///
@@ -21,7 +64,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// ```
 #[derive(Debug, Default)]
 pub struct OperationsTotal {
-    series: Mutex<HashMap<[String; 3], OperationCounter>>,
+    series: LabelMap<3, OperationCounter>,
 }
 
 /// One series of [`OperationsTotal`]: cheap to clone and keep.
@@ -32,16 +75,12 @@ impl OperationsTotal {
     /// The series with these `[operation, kind, status]` values.
     #[must_use]
     pub fn with_label_values(&self, values: &[&str; 3]) -> OperationCounter {
-        let key = values.map(str::to_owned);
-        lock(&self.series).entry(key).or_default().clone()
+        self.series.get_or_insert(values, OperationCounter::default)
     }
 
     /// Every series and its count.
     pub(crate) fn snapshot(&self) -> Vec<([String; 3], u64)> {
-        lock(&self.series)
-            .iter()
-            .map(|(labels, counter)| (labels.clone(), counter.get()))
-            .collect()
+        self.series.snapshot(OperationCounter::get)
     }
 }
 
@@ -72,7 +111,7 @@ impl OperationCounter {
 #[derive(Debug)]
 pub struct OperationDurations {
     bounds: Arc<[f64]>,
-    series: Mutex<HashMap<[String; 2], DurationObserver>>,
+    series: LabelMap<2, DurationObserver>,
 }
 
 /// One series of [`OperationDurations`]: cheap to clone and keep.
@@ -101,33 +140,26 @@ impl OperationDurations {
     pub(crate) fn new(bounds: &[f64]) -> Self {
         OperationDurations {
             bounds: bounds.into(),
-            series: Mutex::default(),
+            series: LabelMap::default(),
         }
     }
 
     /// The series with these `[operation, kind]` values.
     #[must_use]
     pub fn with_label_values(&self, values: &[&str; 2]) -> DurationObserver {
-        let key = values.map(str::to_owned);
-        lock(&self.series)
-            .entry(key)
-            .or_insert_with(|| {
-                DurationObserver(Arc::new(HandHistogram {
-                    bounds: Arc::clone(&self.bounds),
-                    buckets: self.bounds.iter().map(|_| AtomicU64::new(0)).collect(),
-                    count: AtomicU64::new(0),
-                    sum: AtomicU64::new(0f64.to_bits()),
-                }))
-            })
-            .clone()
+        self.series.get_or_insert(values, || {
+            DurationObserver(Arc::new(HandHistogram {
+                bounds: Arc::clone(&self.bounds),
+                buckets: self.bounds.iter().map(|_| AtomicU64::new(0)).collect(),
+                count: AtomicU64::new(0),
+                sum: AtomicU64::new(0f64.to_bits()),
+            }))
+        })
     }
 
     /// Every series and its counts.
     pub(crate) fn snapshot(&self) -> Vec<([String; 2], HandDurations)> {
-        lock(&self.series)
-            .iter()
-            .map(|(labels, observer)| (labels.clone(), observer.0.read()))
-            .collect()
+        self.series.snapshot(|observer| observer.0.read())
     }
 }
 

@@ -1,10 +1,10 @@
 //! The RusToK platform's own families, with a typed API.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use prometheus::{IntGaugeVec, Opts};
 
-use crate::module::{live, valid};
+use crate::module::{ModuleMetrics, live, valid};
 use crate::registry::register;
 
 /// A gauge family with one label, `kind`: how many entities of each kind exist.
@@ -55,11 +55,21 @@ impl KindGauge {
     }
 }
 
+/// A platform module's families, looked up once: the typed API and the old
+/// statics are called on every hand-written increment.
+fn platform_module(
+    slot: &'static OnceLock<&'static ModuleMetrics>,
+    name: &str,
+) -> &'static ModuleMetrics {
+    slot.get_or_init(|| live(name))
+}
+
 /// The content module: `rustok_content_*`.
 pub mod content {
-    use super::{KindGauge, LazyLock, live};
+    use super::{KindGauge, LazyLock, ModuleMetrics, OnceLock, platform_module};
     use crate::by_hand::{OperationDurations, OperationsTotal};
 
+    static MODULE: OnceLock<&'static ModuleMetrics> = OnceLock::new();
     static NODES: LazyLock<KindGauge> = LazyLock::new(|| {
         KindGauge::new("rustok_content_nodes", "Content nodes that exist, by kind.")
     });
@@ -74,7 +84,7 @@ pub mod content {
     /// ```
     #[must_use]
     pub fn operations_total() -> &'static OperationsTotal {
-        live("content").operations_total()
+        platform_module(&MODULE, "content").operations_total()
     }
 
     /// `rustok_content_operation_duration_seconds{operation, kind}`.
@@ -85,7 +95,7 @@ pub mod content {
     /// ```
     #[must_use]
     pub fn operation_duration_seconds() -> &'static OperationDurations {
-        live("content").operation_duration_seconds()
+        platform_module(&MODULE, "content").operation_duration_seconds()
     }
 
     /// `rustok_content_nodes{kind}`: content nodes that exist, by kind.
@@ -101,9 +111,10 @@ pub mod content {
 
 /// The commerce module: `rustok_commerce_*`.
 pub mod commerce {
-    use super::{KindGauge, LazyLock, live};
+    use super::{KindGauge, LazyLock, ModuleMetrics, OnceLock, platform_module};
     use crate::by_hand::{OperationDurations, OperationsTotal};
 
+    static MODULE: OnceLock<&'static ModuleMetrics> = OnceLock::new();
     static PRODUCTS: LazyLock<KindGauge> = LazyLock::new(|| {
         KindGauge::new("rustok_commerce_products", "Products that exist, by kind.")
     });
@@ -120,7 +131,7 @@ pub mod commerce {
     /// ```
     #[must_use]
     pub fn operations_total() -> &'static OperationsTotal {
-        live("commerce").operations_total()
+        platform_module(&MODULE, "commerce").operations_total()
     }
 
     /// `rustok_commerce_operation_duration_seconds{operation, kind}`.
@@ -131,7 +142,7 @@ pub mod commerce {
     /// ```
     #[must_use]
     pub fn operation_duration_seconds() -> &'static OperationDurations {
-        live("commerce").operation_duration_seconds()
+        platform_module(&MODULE, "commerce").operation_duration_seconds()
     }
 
     /// `rustok_commerce_products{kind}`: products that exist, by kind.

@@ -16,8 +16,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 #[derive(Debug)]
 struct LabelMap<const N: usize, V> {
     hasher: RandomState,
-    series: Mutex<HashMap<u64, Vec<([String; N], V)>>>,
+    /// By the hash of the label values; a `Vec` for the rare collision.
+    series: Mutex<HashMap<u64, Vec<Series<N, V>>>>,
 }
+
+type Series<const N: usize, V> = ([String; N], V);
 
 impl<const N: usize, V> Default for LabelMap<N, V> {
     fn default() -> Self {

@@ -6,7 +6,9 @@
 //! returns `None` and the caller counts the value elsewhere (`other`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock};
+
+use crate::lock::lock;
 
 pub(crate) struct BoundedTable<K, V> {
     entries: Box<[OnceLock<(K, V)>]>,
@@ -49,7 +51,7 @@ impl<K, V> BoundedTable<K, V> {
 
     #[cold]
     fn add(&self, matches: impl Fn(&K) -> bool, make: impl FnOnce() -> (K, V)) -> Option<&V> {
-        let _adding = self.adding.lock().unwrap_or_else(PoisonError::into_inner);
+        let _adding = lock(&self.adding);
         if let Some((_, value)) = self.iter().find(|(key, _)| matches(key)) {
             return Some(value);
         }

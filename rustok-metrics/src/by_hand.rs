@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
+
+use crate::lock::lock;
 
 /// Series by label values, found without allocating once they exist (the
 /// old statics call `with_label_values` on every increment).
@@ -200,8 +202,4 @@ impl HandHistogram {
             sum_seconds: f64::from_bits(self.sum.load(Ordering::Relaxed)),
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -7,7 +7,7 @@ use prometheus::IntCounter;
 use crate::bounded_table::BoundedTable;
 use crate::guard::CallGuard;
 use crate::label::KindValue;
-use crate::module::{is_metric_name_segment, live};
+use crate::module::{ModuleMetrics, is_metric_name_segment, live};
 use crate::operation::Operation;
 use crate::recorder::Recorder;
 use crate::registry::label_overflow_total;
@@ -96,13 +96,20 @@ impl CallSite {
         &self.operation
     }
 
-    fn new_recorder(&self) -> Recorder {
-        Recorder::new(live(self.operation.module).bounds())
+    /// The first call's set-up: this site's module, with the site in it.
+    fn families(&'static self) -> &'static ModuleMetrics {
+        let module = live(self.operation.module);
+        module.include(self);
+        module
+    }
+
+    fn new_recorder(&'static self) -> Recorder {
+        Recorder::new(self.families().bounds())
     }
 
     fn kinds(&'static self) -> &'static Kinds {
         self.kinds.get_or_init(|| {
-            let module = live(self.operation.module);
+            let module = self.families();
             Kinds {
                 bounds: module.bounds(),
                 seen: BoundedTable::new(module.label_cap()),

@@ -114,6 +114,7 @@ mod guard;
 pub mod http;
 mod label;
 mod legacy;
+mod lock;
 mod module;
 mod operation;
 mod platform;

@@ -7,7 +7,7 @@
 //! a family shares one bucket layout, as Prometheus aggregation requires.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex};
 
 use prometheus::core::Desc;
 
@@ -15,6 +15,7 @@ use crate::TelemetryError;
 use crate::by_hand::{OperationDurations, OperationsTotal};
 use crate::call_site::{CallSite, SiteEntry};
 use crate::collector::ModuleCollector;
+use crate::lock::lock;
 use crate::registry::register;
 
 /// The two families every module has.
@@ -44,8 +45,9 @@ pub struct ModuleMetrics {
     bounds: Vec<f64>,
     /// Distinct computed `kind` values a call site keeps.
     label_cap: usize,
-    /// Every call site of the module in the binary.
-    sites: Vec<&'static CallSite>,
+    /// Every call site of the module: those registered before `main`, and
+    /// any other (made at run time) from its first call on.
+    sites: Mutex<Vec<&'static CallSite>>,
 }
 
 impl ModuleMetrics {
@@ -96,8 +98,17 @@ impl ModuleMetrics {
     }
 
     /// Every call site of this module, called yet or not.
-    pub(crate) fn sites(&self) -> &[&'static CallSite] {
-        &self.sites
+    pub(crate) fn sites(&self) -> Vec<&'static CallSite> {
+        lock(&self.sites).clone()
+    }
+
+    /// Makes sure `site` is rendered: a no-op for the sites `inventory`
+    /// registered, needed for one built at run time.
+    pub(crate) fn include(&self, site: &'static CallSite) {
+        let mut sites = lock(&self.sites);
+        if !sites.iter().any(|known| std::ptr::eq(*known, site)) {
+            sites.push(site);
+        }
     }
 }
 
@@ -214,7 +225,7 @@ pub fn set_label_cap(module: &str, cap: usize) -> Result<(), TelemetryError> {
 }
 
 fn configure(module: &str, change: impl FnOnce(&mut Settings)) -> Result<(), TelemetryError> {
-    let mut modules = MODULES.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut modules = lock(&MODULES);
     let slot = modules
         .entry(module.to_owned())
         .or_insert_with(|| Slot::Configured(Settings::default()));
@@ -243,7 +254,7 @@ fn bucket_problem(buckets: &[f64]) -> Option<&'static str> {
 
 /// The families of a module whose name is already known to be valid.
 pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
-    let mut modules = MODULES.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut modules = lock(&MODULES);
     let settings = match modules.get(module) {
         Some(Slot::Live(metrics)) => return metrics,
         Some(Slot::Configured(settings)) => settings.clone(),
@@ -286,10 +297,12 @@ fn create(module: &str, settings: Settings) -> ModuleMetrics {
         operation_duration_seconds: OperationDurations::new(&buckets),
         bounds: buckets,
         label_cap,
-        sites: inventory::iter::<SiteEntry>()
-            .map(|entry| entry.0)
-            .filter(|site| site.module() == module)
-            .collect(),
+        sites: Mutex::new(
+            inventory::iter::<SiteEntry>()
+                .map(|entry| entry.0)
+                .filter(|site| site.module() == module)
+                .collect(),
+        ),
     }
 }
 

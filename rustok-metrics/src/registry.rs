@@ -1,11 +1,12 @@
 //! The process-wide registry, and rendering it for a scrape.
 
-use std::sync::{LazyLock, Mutex, Once, PoisonError};
+use std::sync::{LazyLock, Mutex, Once};
 
 use prometheus::core::Collector;
 use prometheus::{IntCounterVec, Opts, Registry, TextEncoder};
 
 use crate::TelemetryError;
+use crate::lock::lock;
 use crate::module::{live, valid};
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
@@ -80,10 +81,7 @@ pub(crate) fn register(collector: Box<dyn Collector>, what: &str) {
 
 fn register_into(registry: &Registry, collector: Box<dyn Collector>, what: &str) {
     if let Err(error) = registry.register(collector) {
-        REGISTRATION_PROBLEMS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(format!("{what}: {error}"));
+        lock(&REGISTRATION_PROBLEMS).push(format!("{what}: {error}"));
     }
 }
 
@@ -145,10 +143,7 @@ impl MetricsHandle {
     /// As [`render_metrics`].
     pub fn render(&self) -> Result<String, TelemetryError> {
         register_catalogue();
-        let problems = REGISTRATION_PROBLEMS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        let problems = lock(&REGISTRATION_PROBLEMS).clone();
         if !problems.is_empty() {
             return Err(TelemetryError::Registration { problems });
         }

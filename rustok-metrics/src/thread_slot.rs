@@ -9,7 +9,9 @@
 //! thread's slot was released (a destructor during thread exit), get `None`
 //! and record into a shared stripe with atomic read-modify-writes instead.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
+
+use crate::lock::lock;
 
 /// Threads that can hold a slot at once.
 pub(crate) const EXCLUSIVE_SLOTS: usize = 64;
@@ -28,7 +30,7 @@ struct Lease(Option<usize>);
 
 impl Lease {
     fn claim() -> Self {
-        let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut pool = lock(&POOL);
         let slot = pool.released.pop().or_else(|| {
             let next = pool.never_used;
             (next < EXCLUSIVE_SLOTS).then(|| {
@@ -43,10 +45,7 @@ impl Lease {
 impl Drop for Lease {
     fn drop(&mut self) {
         if let Some(slot) = self.0 {
-            POOL.lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .released
-                .push(slot);
+            lock(&POOL).released.push(slot);
         }
     }
 }
@@ -64,12 +63,10 @@ pub(crate) fn current() -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::{POOL, current};
-    use std::sync::PoisonError;
+    use crate::lock::lock;
 
     fn slots_ever_issued() -> usize {
-        POOL.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .never_used
+        lock(&POOL).never_used
     }
 
     #[test]

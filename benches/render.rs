@@ -1,6 +1,7 @@
 //! Cost of rendering the registry for 10, 100 and 1,000 metered operations
 //! with 4 statuses each, against the same series held in plain
-//! `IntCounterVec`/`HistogramVec` and encoded with `TextEncoder`.
+//! `IntCounterVec`/`HistogramVec` (with the same four counter labels,
+//! `error_kind` included) and encoded with `TextEncoder`.
 //!
 //! `cargo bench -p rustok-metrics-benches --bench render`
 //!
@@ -34,7 +35,7 @@ fn baseline(count: usize) -> Registry {
     let registry = Registry::new();
     let calls = IntCounterVec::new(
         Opts::new("baseline_operations_total", "Calls."),
-        &["operation", "kind", "status"],
+        &["operation", "kind", "status", "error_kind"],
     )
     .unwrap();
     let durations = HistogramVec::new(
@@ -46,7 +47,7 @@ fn baseline(count: usize) -> Registry {
         let operation = format!("op_{op}");
         for status in Status::ALL {
             calls
-                .with_label_values(&[operation.as_str(), "post", status.as_str()])
+                .with_label_values(&[operation.as_str(), "post", status.as_str(), ""])
                 .inc();
             durations
                 .with_label_values(&[operation.as_str(), "post"])

@@ -140,3 +140,48 @@ fn adversarial_input_is_capped_and_its_overflow_counted() {
     let total: u64 = series.iter().map(|s| s.value as u64).sum();
     assert_eq!(total, DISTINCT as u64 + 1, "no call lost");
 }
+
+#[metered(module = "it_labels_order", op = "store", kind = node_kind)]
+fn store(node_kind: NodeKind, fail: Option<ContentError>) -> Result<(), ContentError> {
+    fail.map_or(Ok(()), Err)
+}
+
+#[metered(module = "it_labels_order", op = "audit")]
+fn audit() {}
+
+#[test]
+fn a_module_renders_its_samples_already_in_the_registrys_order() {
+    store(NodeKind::StaticPage, Some(ContentError::NotFound)).unwrap_err();
+    store(
+        NodeKind::BlogPost,
+        Some(ContentError::VersionConflict { expected: 1 }),
+    )
+    .unwrap_err();
+    store(NodeKind::BlogPost, None).unwrap();
+    audit();
+    let families = rustok_metrics::module_metrics("it_labels_order")
+        .unwrap()
+        .collect();
+    for family in &families {
+        let keys: Vec<Vec<String>> = family
+            .get_metric()
+            .iter()
+            .map(|metric| {
+                metric
+                    .get_label()
+                    .iter()
+                    .map(|pair| pair.value().to_owned())
+                    .collect()
+            })
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(
+            keys,
+            sorted,
+            "{} is not in label-value order",
+            family.name()
+        );
+        assert!(keys.len() >= 3, "{}", family.name());
+    }
+}

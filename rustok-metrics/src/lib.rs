@@ -94,7 +94,7 @@
 //! # Cost
 //!
 //! About 18 ns per call over the bare function on the machines we measure
-//! on, the same with several threads on one function. Each call site is a
+//! on, and no more than 30 ns with two threads on one function. Each call site is a
 //! `static`; each thread updates its own cache-line-aligned counters of that
 //! site with plain loads and stores, read from the TSC clock, and the
 //! registry sums them when it is gathered. After a thread's first call into

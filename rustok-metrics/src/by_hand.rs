@@ -58,7 +58,8 @@ impl<const N: usize, V: Clone> LabelMap<N, V> {
     }
 }
 
-/// `rustok_<module>_operations_total{operation, kind, status}`, by hand.
+/// `rustok_<module>_operations_total{operation, kind, status}`, by hand (rendered
+/// with `error_kind=""`).
 ///
 /// ```
 /// let calls = rustok_metrics::content::operations_total();

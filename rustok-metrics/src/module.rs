@@ -57,7 +57,8 @@ impl ModuleMetrics {
         &self.name
     }
 
-    /// `rustok_<module>_operations_total{operation, kind, status}`, to count by hand.
+    /// `rustok_<module>_operations_total{operation, kind, status}`, to count by
+    /// hand (rendered with `error_kind=""`).
     #[must_use]
     pub fn operations_total(&self) -> &OperationsTotal {
         &self.operations_total

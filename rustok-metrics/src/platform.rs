@@ -74,7 +74,8 @@ pub mod content {
         KindGauge::new("rustok_content_nodes", "Content nodes that exist, by kind.")
     });
 
-    /// `rustok_content_operations_total{operation, kind, status}`: what
+    /// `rustok_content_operations_total{operation, kind, status}` (by hand;
+    /// rendered with `error_kind=""`): what
     /// `#[metered(module = "content", ..)]` counts into.
     ///
     /// ```
@@ -121,7 +122,8 @@ pub mod commerce {
     static ORDERS: LazyLock<KindGauge> =
         LazyLock::new(|| KindGauge::new("rustok_commerce_orders", "Orders that exist, by kind."));
 
-    /// `rustok_commerce_operations_total{operation, kind, status}`: what
+    /// `rustok_commerce_operations_total{operation, kind, status}` (by hand;
+    /// rendered with `error_kind=""`): what
     /// `#[metered(module = "commerce", ..)]` counts into.
     ///
     /// ```

@@ -153,3 +153,63 @@ fn futures_moving_between_tokio_workers_are_counted_exactly() {
         Some(u64::from(TASKS))
     );
 }
+
+#[metered(module = "it_load_clock", op = "nap")]
+async fn nap() {
+    tokio::time::sleep(Duration::from_millis(30)).await;
+}
+
+#[metered(module = "it_load_clock", op = "doze")]
+fn doze() {
+    thread::sleep(Duration::from_millis(30));
+}
+
+/// `_sum` and the bucket at and below `le` of one `it_load_clock` operation.
+fn clock_histogram(op: &str, le: &str) -> (f64, f64) {
+    let scrape = scrape();
+    let labels = [("operation", op), ("kind", "")];
+    let sum = scrape
+        .value(
+            "rustok_it_load_clock_operation_duration_seconds_sum",
+            &labels,
+        )
+        .unwrap();
+    let bucket = scrape
+        .value(
+            "rustok_it_load_clock_operation_duration_seconds_bucket",
+            &[labels[0], labels[1], ("le", le)],
+        )
+        .unwrap();
+    (sum, bucket)
+}
+
+#[test]
+fn durations_are_right_when_a_future_resumes_on_another_worker() {
+    const TASKS: u32 = 40;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..TASKS).map(|_| tokio::spawn(nap())).collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+    });
+    // Suspended time counts: every call took at least its 30 ms sleep.
+    let (sum, under_25ms) = clock_histogram("nap", "0.025");
+    assert!(sum >= f64::from(TASKS) * 0.030, "sum {sum}");
+    assert!(
+        sum < f64::from(TASKS) * 5.0,
+        "sum {sum}: a clock read on another core went wrong"
+    );
+    assert_eq!(under_25ms, 0.0, "no call can be shorter than its sleep");
+
+    for _ in 0..3 {
+        doze();
+    }
+    let (sum, under_25ms) = clock_histogram("doze", "0.025");
+    assert!((0.090..15.0).contains(&sum), "sum {sum}");
+    assert_eq!(under_25ms, 0.0);
+}

@@ -91,7 +91,7 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
         statuses.sort_unstable_by_key(|(status, _)| *status);
         for (status, mut count) in statuses {
             if status == Status::Error.as_str() {
-                for &(error_kind, errors) in &totals.sites.error_kinds {
+                for &(error_kind, errors) in &totals.sites.details {
                     labelled_errors.push((
                         error_kind,
                         counter(&operation, &kind, status, error_kind, errors),

@@ -24,11 +24,18 @@ impl CallGuard {
         }
     }
 
-    /// Records the call as ended with `outcome`.
+    /// Records the call as ended with `outcome`: its error kind is the
+    /// recorder's detail.
     #[inline]
     pub fn finish(self, outcome: Outcome) {
+        self.finish_with(outcome.status, outcome.error_kind);
+    }
+
+    /// Records the call as ended with `status` and a `detail` label.
+    #[inline]
+    pub(crate) fn finish_with(self, status: Status, detail: &'static str) {
         self.recorder
-            .record(outcome, clock::nanos_since(self.started));
+            .record(status, detail, clock::nanos_since(self.started));
         std::mem::forget(self);
     }
 }
@@ -41,7 +48,7 @@ impl Drop for CallGuard {
             Status::Cancelled
         };
         self.recorder
-            .record(Outcome::of(status), clock::nanos_since(self.started));
+            .record(status, "", clock::nanos_since(self.started));
     }
 }
 

@@ -9,15 +9,18 @@
 //! Ordering: a writer bumps the status count before the bucket count, the
 //! bucket with `Release`; a reader loads buckets (`Acquire`) before statuses.
 //! So a render never shows a call in a bucket but not in `_count`, which
-//! would make a finite bucket exceed `+Inf`. Error kinds are counted after
-//! the stripe, and read before it, for the same reason: the errors of a kind
-//! never exceed the errors.
+//! would make a finite bucket exceed `+Inf`. Details (below) are counted
+//! after the stripe, and read before it, for the same reason: the calls with
+//! a detail never exceed the calls.
+//!
+//! A call may carry a *detail*: a second label its collector renders, the
+//! error kind of a metered call, the response status of an HTTP request.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::bounded_table::BoundedTable;
-use crate::status::Outcome;
+use crate::status::Status;
 use crate::thread_slot::{self, EXCLUSIVE_SLOTS};
 
 const SUM: usize = 4;
@@ -55,15 +58,16 @@ pub(crate) struct Recorder {
     owned: [OnceLock<Stripe>; EXCLUSIVE_SLOTS],
     /// Slots below this may have a stripe: readers look no further.
     owned_end: AtomicUsize,
-    /// Errors by `error_kind`, made on the first labelled error.
-    error_kinds: OnceLock<Box<ErrorKinds>>,
+    /// Calls by detail, made on the first call that has one.
+    details: OnceLock<Box<Details>>,
 }
 
-/// Distinct error kinds a call site keeps; more are counted as `other`.
-const MAX_ERROR_KINDS: usize = 64;
+/// Distinct details a recorder keeps; more are counted as `other`.
+const MAX_DETAILS: usize = 64;
 
-/// Counts of labelled errors. Shared counters: errors are the rare path.
-struct ErrorKinds {
+/// Counts by detail. Shared counters: details are the rarer path (errors)
+/// or come with far costlier work (HTTP requests).
+struct Details {
     kinds: BoundedTable<&'static str, AtomicU64>,
     other: AtomicU64,
 }
@@ -75,8 +79,8 @@ pub(crate) struct Snapshot {
     pub(crate) sum_nanos: u64,
     /// Per finite bucket, not cumulative.
     pub(crate) buckets: Vec<u64>,
-    /// Errors by kind, out of `by_status[Error]`; the rest have no kind.
-    pub(crate) error_kinds: Vec<(&'static str, u64)>,
+    /// Calls by detail, out of the status counts; the rest have none.
+    pub(crate) details: Vec<(&'static str, u64)>,
 }
 
 impl Recorder {
@@ -88,13 +92,14 @@ impl Recorder {
             shared: OnceLock::new(),
             owned: std::array::from_fn(|_| OnceLock::new()),
             owned_end: AtomicUsize::new(0),
-            error_kinds: OnceLock::new(),
+            details: OnceLock::new(),
         }
     }
 
+    /// Records one call that ended with `status`, with a `detail` label
+    /// (`""` for none), after `nanos`.
     #[inline]
-    pub(crate) fn record(&self, outcome: Outcome, nanos: u64) {
-        let status = outcome.status;
+    pub(crate) fn record(&self, status: Status, detail: &'static str, nanos: u64) {
         let bucket = self
             .bounds_nanos
             .iter()
@@ -121,18 +126,18 @@ impl Recorder {
                 stripe.cell(bucket).fetch_add(1, Ordering::Release);
             }
         }
-        if !outcome.error_kind.is_empty() {
-            self.error_kinds
-                .get_or_init(|| Box::new(ErrorKinds::new()))
-                .count(outcome.error_kind);
+        if !detail.is_empty() {
+            self.details
+                .get_or_init(|| Box::new(Details::new()))
+                .count(detail);
         }
     }
 
     /// Adds this recorder's counts into `into`, which must have as many
     /// buckets (all recorders of a module do).
     pub(crate) fn add_to(&self, into: &mut Snapshot) {
-        if let Some(kinds) = self.error_kinds.get() {
-            kinds.add_to(&mut into.error_kinds);
+        if let Some(details) = self.details.get() {
+            details.add_to(&mut into.details);
         }
         into.buckets.resize(self.bounds_nanos.len(), 0);
         // A call that finished before this read happened-before it, and so did
@@ -153,10 +158,10 @@ impl Recorder {
     }
 }
 
-impl ErrorKinds {
+impl Details {
     fn new() -> Self {
-        ErrorKinds {
-            kinds: BoundedTable::new(MAX_ERROR_KINDS),
+        Details {
+            kinds: BoundedTable::new(MAX_DETAILS),
             other: AtomicU64::new(0),
         }
     }
@@ -197,14 +202,13 @@ fn seconds_to_nanos(seconds: f64) -> u64 {
 mod tests {
     use super::{Recorder, Snapshot};
     use crate::Status;
-    use crate::status::Outcome;
 
     #[test]
     fn records_into_the_first_bucket_that_holds_the_value() {
         let recorder = Recorder::new(&[0.001, 0.01]);
-        recorder.record(Outcome::of(Status::Success), 1_000_000); // exactly 1 ms: le="0.001"
-        recorder.record(Outcome::of(Status::Error), 1_000_001);
-        recorder.record(Outcome::of(Status::Panic), 20_000_000); // only in +Inf
+        recorder.record(Status::Success, "", 1_000_000); // exactly 1 ms: le="0.001"
+        recorder.record(Status::Error, "", 1_000_001);
+        recorder.record(Status::Panic, "", 20_000_000); // only in +Inf
         let mut snapshot = Snapshot::default();
         recorder.add_to(&mut snapshot);
         assert_eq!(snapshot.by_status, [1, 1, 1, 0]);
@@ -219,7 +223,7 @@ mod tests {
             for _ in 0..4 {
                 scope.spawn(|| {
                     for _ in 0..1_000 {
-                        recorder.record(Outcome::of(Status::Success), 5);
+                        recorder.record(Status::Success, "", 5);
                     }
                 });
             }
@@ -231,27 +235,23 @@ mod tests {
     }
 
     #[test]
-    fn errors_are_counted_by_kind_up_to_a_cap() {
+    fn details_are_counted_up_to_a_cap() {
         let recorder = Recorder::new(&[1.0]);
-        let labelled = |kind| Outcome {
-            status: Status::Error,
-            error_kind: kind,
-        };
-        recorder.record(labelled("not_found"), 1);
-        recorder.record(labelled("not_found"), 1);
-        recorder.record(Outcome::of(Status::Error), 1);
+        recorder.record(Status::Error, "not_found", 1);
+        recorder.record(Status::Error, "not_found", 1);
+        recorder.record(Status::Error, "", 1);
         let kinds: Vec<&'static str> = (0..100)
             .map(|n| &*Box::leak(format!("kind_{n}").into_boxed_str()))
             .collect();
         for kind in &kinds {
-            recorder.record(labelled(kind), 1);
+            recorder.record(Status::Error, kind, 1);
         }
         let mut snapshot = Snapshot::default();
         recorder.add_to(&mut snapshot);
         assert_eq!(snapshot.by_status[1], 103);
-        assert!(snapshot.error_kinds.contains(&("not_found", 2)));
+        assert!(snapshot.details.contains(&("not_found", 2)));
         // 1 + 63 kinds kept, 37 past the cap counted as `other`.
-        assert_eq!(snapshot.error_kinds.len(), 65);
-        assert!(snapshot.error_kinds.contains(&("other", 37)));
+        assert_eq!(snapshot.details.len(), 65);
+        assert!(snapshot.details.contains(&("other", 37)));
     }
 }

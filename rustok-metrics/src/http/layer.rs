@@ -12,7 +12,7 @@ use tower_service::Service;
 
 use super::series::{http_series, status_label};
 use crate::guard::CallGuard;
-use crate::status::{Outcome, Status};
+use crate::status::Status;
 
 /// Records `rustok_http_requests_total{method, route, status}`,
 /// `rustok_http_request_duration_seconds{method, route}` and
@@ -116,10 +116,8 @@ where
                 Ok(response) => status_label(response.status()),
                 Err(_) => "500",
             };
-            guard.finish(Outcome {
-                status: Status::Success,
-                error_kind: status,
-            });
+            // The response status is the recorder's detail label.
+            guard.finish_with(Status::Success, status);
         }
         Poll::Ready(result)
     }

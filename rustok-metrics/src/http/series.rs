@@ -1,6 +1,6 @@
 //! The `rustok_http_*` families: one recorder per (method, route), the same
 //! per-thread recording as `#[metered]`, with the response status as the
-//! recorder's detail label (where a metered call keeps its error kind).
+//! recorder's detail (where a metered call keeps its error kind).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -180,7 +180,7 @@ impl Collector for HttpCollector {
 /// the client abandoned (`499`) and handlers that panicked (`500`).
 fn by_response_status(snapshot: &Snapshot) -> BTreeMap<&'static str, u64> {
     let mut counts = BTreeMap::new();
-    for &(status, count) in &snapshot.error_kinds {
+    for &(status, count) in &snapshot.details {
         *counts.entry(status).or_default() += count;
     }
     for (status, label) in [(Status::Cancelled, "499"), (Status::Panic, "500")] {

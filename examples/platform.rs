@@ -3,7 +3,8 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use rustok_metrics::{MetricLabel, commerce, content, metered};
+use rustok_metrics::platform::{commerce, content};
+use rustok_metrics::{MetricLabel, metered};
 
 /// Errors carry their class into `error_kind`.
 #[derive(Debug, MetricLabel)]
@@ -53,7 +54,7 @@ impl ContentService {
             title: title.to_owned(),
         };
         nodes.push(node.clone());
-        content::nodes().inc(kind.metric_label());
+        content::nodes().inc(kind);
         Ok(node)
     }
 
@@ -105,7 +106,7 @@ pub fn print_catalogue() {
     operations.sort_by_key(|op| (op.module(), op.operation()));
     println!("# metered operations:");
     for op in operations {
-        let kind = if op.has_dynamic_kind() {
+        let kind = if op.has_computed_kind() {
             "<per call>"
         } else {
             op.kind()

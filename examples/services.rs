@@ -39,7 +39,7 @@ fn main() -> Result<(), rustok_metrics::TelemetryError> {
     // A caller that polls once and gives up: counted as `cancelled`.
     poll_once_then_drop(content_service.reindex(pending()));
 
-    rustok_metrics::commerce::products().set("physical", 3);
+    rustok_metrics::platform::commerce::products().set("physical", 3);
     for items in [vec![10, 20], vec![], vec![5]] {
         let _ = checkout(&Cart { items });
     }

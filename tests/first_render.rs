@@ -75,11 +75,11 @@ fn the_catalogue_lists_every_operation_with_its_place() {
     assert_eq!(ours.len(), 6);
     let create_op = ours.iter().find(|op| op.operation() == "create").unwrap();
     assert_eq!(create_op.kind(), "post");
-    assert!(!create_op.has_dynamic_kind());
+    assert!(!create_op.has_computed_kind());
     assert!(create_op.file().ends_with("first_render.rs"));
     assert_eq!(create_op.line(), 10, "the line of `fn create`");
     let notify_op = ours.iter().find(|op| op.operation() == "notify").unwrap();
-    assert!(notify_op.has_dynamic_kind());
+    assert!(notify_op.has_computed_kind());
     assert_eq!(notify_op.kind(), "");
     let place = ours.iter().find(|op| op.operation() == "place").unwrap();
     assert_eq!(place.module(), "first_render_impl");

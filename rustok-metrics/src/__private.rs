@@ -3,10 +3,9 @@
 //! which is why the two crates pin each other's exact version.
 
 pub use crate::__rustok_metrics_status_of as status_of;
-pub use crate::call_site::{CallSite, SiteEntry};
-pub use crate::guard::CallGuard;
 pub use crate::label::{IntoKind, KindValue};
-pub use crate::status::classify;
+pub use crate::module::{CallGuard, CallSite, SiteEntry};
+pub use crate::outcome::{Outcome, classify};
 pub use inventory;
 
 /// Runs a sync body as a closure whose return type is `R` from the start, so

@@ -38,12 +38,14 @@ pub enum TelemetryError {
     },
 
     /// A label cap that is 0 or above [`MAX_LABEL_CAP`](crate::MAX_LABEL_CAP).
-    #[error("invalid label cap {cap} for module `{module}`: use 1 to 1024")]
+    #[error("invalid label cap {cap} for module `{module}`: use 1 to {max}")]
     InvalidLabelCap {
         /// The module the cap was meant for.
         module: String,
         /// The cap as given.
         cap: usize,
+        /// The largest cap accepted.
+        max: usize,
     },
 
     /// Buckets or the label cap were set after the module's families

@@ -102,42 +102,58 @@
 //! standard library's `LazyLock`/`OnceLock`, not `lazy_static`, so users
 //! need no extra dependency.
 
-mod bounded_table;
-mod by_hand;
-mod call_site;
-mod clock;
-mod collector;
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+// The layout, one concept per folder, arrows pointing one way:
+//
+// - `record/`: recording calls (clock, per-thread stripes, the guard). Knows
+//   nothing of Prometheus, modules or label names.
+// - `module/`: a module's families, its call sites, the catalogue and the
+//   settings; uses `record`, `registry` and `proto`.
+// - `http/` (feature `axum`): the endpoint and the HTTP layer; uses
+//   `record`, `registry`, `proto` and `render`.
+// - `platform/`: the RusToK platform's business gauges; `compat`: the old
+//   static names, deprecated.
+// - `registry` (the process registry and how our families get into it),
+//   `proto` (building `prometheus` families) and `render` (the exposition).
+// - Leaves: `label` (what may be a label value), `outcome` (the `status`
+//   label and how a return value maps to it), `error`, `lock`.
+// - `__private`: everything generated code names, in one file.
+
 mod error;
-mod exposition;
-mod guard;
 #[cfg(feature = "axum")]
 pub mod http;
 mod label;
-mod legacy;
 mod lock;
 mod module;
-mod operation;
-mod platform;
-mod recorder;
+mod outcome;
+mod proto;
+mod record;
 mod registry;
-mod status;
-mod thread_slot;
+mod render;
+
+pub mod compat;
+pub mod platform;
 
 #[doc(hidden)]
 pub mod __private;
 
-pub use by_hand::{DurationObserver, OperationCounter, OperationDurations, OperationsTotal};
 pub use error::TelemetryError;
 pub use label::{Bounded, MetricLabel, bounded};
-pub use legacy::*;
 pub use module::{
-    DEFAULT_LABEL_CAP, MAX_LABEL_CAP, ModuleMetrics, module_metrics, set_duration_buckets,
-    set_label_cap,
+    DEFAULT_LABEL_CAP, DurationObserver, MAX_LABEL_CAP, ModuleMetrics, Operation, OperationCounter,
+    OperationDurations, OperationsTotal, duplicate_operations, module_metrics, operations,
+    set_duration_buckets, set_label_cap,
 };
-pub use operation::{Operation, duplicate_operations, operations};
-pub use platform::{KindGauge, commerce, content};
-pub use registry::{MetricsHandle, registry, render_metrics};
-pub use status::{Outcome, Status};
+pub use outcome::Status;
+pub use registry::registry;
+pub use render::{MetricsHandle, render_metrics};
+
+/// The old static names at the crate root, where code written before
+/// `#[metered]` finds them. Deprecated: see [`compat`].
+#[doc(hidden)]
+#[allow(deprecated)]
+pub use compat::*;
 
 /// The `prometheus` crate this one is built on, so your own collectors need no
 /// second dependency.

@@ -1,34 +1,41 @@
-//! The process-wide registry, and rendering it for a scrape.
+//! The process-wide `prometheus` registry, and how our own families get
+//! into it without ever taking its lock on a metered call's path.
+//!
+//! Our families (each module's, the HTTP layer's, the platform's gauges) are
+//! *adopted*: kept in a list of ours, and rendered by one collector,
+//! [`OwnFamilies`], registered when the registry is made. Adopting a family
+//! takes no registry lock, so a metered call may create a module even while
+//! a `gather()` is running (say, inside a user's collector). Their names are
+//! *claimed* in the registry at the next render, before it gathers: from then
+//! on `prometheus` refuses another collector of the same name, and a name
+//! someone else took first is reported by that render.
 
-use std::sync::{LazyLock, Mutex, Once};
+use std::sync::{LazyLock, Mutex};
 
-use prometheus::core::Collector;
-use prometheus::{IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::core::{Collector, Desc};
+use prometheus::proto::MetricFamily;
+use prometheus::{IntCounterVec, Opts, Registry};
 
-use crate::TelemetryError;
 use crate::lock::lock;
-use crate::module::{live, valid};
+use crate::proto::valid;
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     let registry = Registry::new();
     #[cfg(target_os = "linux")]
-    register_into(
+    register_or_keep_problem(
         &registry,
         Box::new(prometheus::process_collector::ProcessCollector::for_self()),
         "process metrics",
     );
+    register_or_keep_problem(&registry, Box::new(OwnFamilies), "rustok-metrics");
     registry
 });
-
-/// Families that failed to register. Kept, not panicked on, because they are
-/// found on a caller's path; every render reports them until fixed.
-static REGISTRATION_PROBLEMS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// The registry every `#[metered]` function records into.
 ///
 /// It also holds the process metrics on Linux (`process_cpu_seconds_total`,
 /// `process_resident_memory_bytes`, ...). Register your own collectors here
-/// to have them rendered by [`render_metrics`].
+/// to have them rendered by [`render_metrics`](crate::render_metrics).
 ///
 /// ```
 /// use rustok_metrics::prometheus::{IntCounter, Opts};
@@ -43,112 +50,95 @@ pub fn registry() -> &'static Registry {
     &REGISTRY
 }
 
+/// Families of ours, in the order adopted.
+static ADOPTED: Mutex<Vec<&'static (dyn Collector + 'static)>> = Mutex::new(Vec::new());
+
+/// How many of [`ADOPTED`] have their names claimed in the registry.
+static CLAIMED: Mutex<usize> = Mutex::new(0);
+
+/// Families that could not be registered or claimed. Kept, not panicked on,
+/// because they are found on a caller's path; every render reports them.
+static PROBLEMS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Makes `family` part of every gather from now on. Takes no registry lock.
+pub(crate) fn adopt(family: &'static (dyn Collector + 'static)) {
+    lock(&ADOPTED).push(family);
+}
+
+/// Claims the names of families adopted since the last claim. Called by a
+/// render before it gathers, never while a gather runs.
+pub(crate) fn claim_names() {
+    let registry = registry();
+    let mut claimed = lock(&CLAIMED);
+    let unclaimed: Vec<_> = lock(&ADOPTED)[*claimed..].to_vec();
+    for family in unclaimed {
+        let descs: Vec<Desc> = family.desc().into_iter().cloned().collect();
+        let what = descs
+            .iter()
+            .map(|desc| desc.fq_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        register_or_keep_problem(registry, Box::new(NameClaim(descs)), &what);
+        *claimed += 1;
+    }
+}
+
+/// Every registration problem so far, one line each.
+pub(crate) fn problems() -> Vec<String> {
+    lock(&PROBLEMS).clone()
+}
+
+fn register_or_keep_problem(registry: &Registry, collector: Box<dyn Collector>, what: &str) {
+    if let Err(error) = registry.register(collector) {
+        lock(&PROBLEMS).push(format!("{what}: {error}"));
+    }
+}
+
 static LABEL_OVERFLOW_TOTAL: LazyLock<IntCounterVec> = LazyLock::new(|| {
-    let family = valid(IntCounterVec::new(
+    valid(IntCounterVec::new(
         Opts::new(
             "rustok_metrics_label_overflow_total",
             "Calls counted as kind=\"other\" because their call site already kept its cap of distinct computed kinds, by module and operation.",
         ),
         &["module", "operation"],
-    ));
-    register(
-        Box::new(family.clone()),
-        "rustok_metrics_label_overflow_total",
-    );
-    family
+    ))
 });
 
-/// `rustok_metrics_label_overflow_total{module, operation}`.
+/// `rustok_metrics_label_overflow_total{module, operation}`: the crate's own
+/// family, rendered (and its name claimed) with the registry.
 pub(crate) fn label_overflow_total() -> &'static IntCounterVec {
     &LABEL_OVERFLOW_TOTAL
 }
 
-/// Creates the families of every module that has a metered function, so
-/// their series exist, at zero, from the first render on.
-fn register_catalogue() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        for operation in crate::operations() {
-            live(operation.module());
+/// Renders every adopted family, and the overflow family whose name it
+/// claims for itself. Our lock is held only to copy the list, so no
+/// metered call ever waits on a render.
+struct OwnFamilies;
+
+impl Collector for OwnFamilies {
+    fn desc(&self) -> Vec<&Desc> {
+        LABEL_OVERFLOW_TOTAL.desc()
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        let adopted = lock(&ADOPTED).clone();
+        let mut families = LABEL_OVERFLOW_TOTAL.collect();
+        for family in adopted {
+            families.extend(family.collect());
         }
-    });
-}
-
-/// Registers a family of ours; a failure is kept for the next render.
-pub(crate) fn register(collector: Box<dyn Collector>, what: &str) {
-    register_into(&REGISTRY, collector, what);
-}
-
-fn register_into(registry: &Registry, collector: Box<dyn Collector>, what: &str) {
-    if let Err(error) = registry.register(collector) {
-        lock(&REGISTRATION_PROBLEMS).push(format!("{what}: {error}"));
+        families
     }
 }
 
-/// Renders every metric in [`registry()`] in the Prometheus text format 0.0.4,
-/// the body a `/metrics` endpoint serves.
-///
-/// # Errors
-/// [`TelemetryError::Registration`] when one of our families could not be
-/// registered (its series would be missing), and
-/// [`TelemetryError::Prometheus`] when encoding fails.
-///
-/// ```
-/// #[rustok_metrics::metered(module = "docs_render", op = "ping")]
-/// fn ping() {}
-///
-/// ping();
-/// let text = rustok_metrics::render_metrics()?;
-/// assert!(text.contains(
-///     r#"rustok_docs_render_operations_total{error_kind="",kind="",operation="ping",status="success"} 1"#
-/// ));
-/// # Ok::<(), rustok_metrics::TelemetryError>(())
-/// ```
-pub fn render_metrics() -> Result<String, TelemetryError> {
-    MetricsHandle::new().render()
-}
+/// Holds a family's names in the registry; [`OwnFamilies`] renders it.
+struct NameClaim(Vec<Desc>);
 
-/// A cheap, copyable handle to the process-wide registry, for code that
-/// passes its telemetry around (application state, a metrics controller).
-///
-/// ```
-/// use rustok_metrics::MetricsHandle;
-///
-/// let handle = MetricsHandle::new();
-/// assert!(std::ptr::eq(handle.registry(), rustok_metrics::registry()));
-/// let _text: String = handle.render()?;
-/// # Ok::<(), rustok_metrics::TelemetryError>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct MetricsHandle {
-    _private: (),
-}
-
-impl MetricsHandle {
-    /// A handle to the process-wide registry.
-    #[must_use]
-    pub fn new() -> Self {
-        MetricsHandle { _private: () }
+impl Collector for NameClaim {
+    fn desc(&self) -> Vec<&Desc> {
+        self.0.iter().collect()
     }
 
-    /// The registry behind this handle: [`registry()`].
-    #[must_use]
-    pub fn registry(&self) -> &'static Registry {
-        registry()
-    }
-
-    /// The text exposition of the registry: see [`render_metrics`].
-    ///
-    /// # Errors
-    /// As [`render_metrics`].
-    pub fn render(&self) -> Result<String, TelemetryError> {
-        register_catalogue();
-        let problems = lock(&REGISTRATION_PROBLEMS).clone();
-        if !problems.is_empty() {
-            return Err(TelemetryError::Registration { problems });
-        }
-        let mut text = String::new();
-        TextEncoder::new().encode_utf8(&self.registry().gather(), &mut text)?;
-        Ok(text)
+    fn collect(&self) -> Vec<MetricFamily> {
+        Vec::new()
     }
 }

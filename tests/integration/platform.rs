@@ -1,9 +1,11 @@
-//! The seed platform's families: typed API and old static names.
+//! The platform's gauges, hand-recorded families and the old static names.
+#![allow(deprecated)]
 
-use rustok_metrics::{
-    COMMERCE_ORDERS_TOTAL, CONTENT_OPERATION_DURATION_SECONDS, CONTENT_OPERATIONS_TOTAL, commerce,
-    content, metered,
+use rustok_metrics::compat::{
+    COMMERCE_ORDERS_TOTAL, CONTENT_OPERATION_DURATION_SECONDS, CONTENT_OPERATIONS_TOTAL,
 };
+use rustok_metrics::platform::{commerce, content};
+use rustok_metrics::{metered, module_metrics};
 
 use crate::support::scrape;
 
@@ -18,7 +20,9 @@ fn old_static_names_count_into_the_same_series_as_metered() {
     CONTENT_OPERATIONS_TOTAL
         .with_label_values(&["it_legacy_create", "post", "success"])
         .inc();
-    content::operations_total()
+    module_metrics("content")
+        .unwrap()
+        .operations_total()
         .with_label_values(&["it_legacy_create", "post", "error"])
         .inc();
     let scrape = scrape();

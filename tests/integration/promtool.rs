@@ -4,7 +4,8 @@ use std::io::Write;
 use std::panic::catch_unwind;
 use std::process::{Command, Stdio};
 
-use rustok_metrics::{commerce, content, metered};
+use rustok_metrics::metered;
+use rustok_metrics::platform::{commerce, content};
 
 use crate::support::{YieldOnce, block_on, scrape};
 

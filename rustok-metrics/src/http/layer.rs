@@ -11,8 +11,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::series::{http_series, status_label};
-use crate::guard::CallGuard;
-use crate::status::Status;
+use crate::record::{End, Guard};
 
 /// Records `rustok_http_requests_total{method, route, status}`,
 /// `rustok_http_request_duration_seconds{method, route}` and
@@ -87,7 +86,7 @@ where
         let in_flight = InFlight::enter(&series.in_flight);
         ResponseFuture {
             inner: self.inner.call(request),
-            request: Some((CallGuard::new(recorder), in_flight)),
+            request: Some((Guard::start(recorder), in_flight)),
         }
     }
 }
@@ -98,7 +97,7 @@ pin_project_lite::pin_project! {
     pub struct ResponseFuture<F> {
         #[pin]
         inner: F,
-        request: Option<(CallGuard, InFlight)>,
+        request: Option<(Guard, InFlight)>,
     }
 }
 
@@ -112,12 +111,10 @@ where
         let this = self.project();
         let result = std::task::ready!(this.inner.poll(cx));
         if let Some((guard, _in_flight)) = this.request.take() {
-            let status = match &result {
-                Ok(response) => status_label(response.status()),
-                Err(_) => "500",
-            };
-            // The response status is the recorder's detail label.
-            guard.finish_with(Status::Success, status);
+            match &result {
+                Ok(response) => guard.end(End::Returned, Some(status_label(response.status()))),
+                Err(_) => guard.end(End::Failed, Some("500")),
+            }
         }
         Poll::Ready(result)
     }

@@ -1,8 +1,11 @@
 //! The `rustok_http_*` families: one recorder per (method, route), the same
-//! per-thread recording as `#[metered]`, with the response status as the
-//! recorder's detail (where a metered call keeps its error kind).
+//! per-thread recording as `#[metered]`. A request that got a response ends
+//! [`End::Returned`] tagged with the response status (an error from the
+//! inner service: [`End::Failed`] tagged `500`); one whose handler panicked
+//! ends [`End::Panicked`] and renders as `500`; one the client abandoned
+//! ends [`End::Abandoned`] and renders as `499`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use axum::http::{Method, StatusCode};
@@ -10,12 +13,9 @@ use prometheus::core::{Collector, Desc};
 use prometheus::proto::{MetricFamily, MetricType};
 use prometheus::{IntGauge, Opts};
 
-use crate::bounded_table::BoundedTable;
-use crate::exposition::{counter, family, histogram};
-use crate::module::valid;
-use crate::recorder::{Recorder, Snapshot};
-use crate::registry::register;
-use crate::status::Status;
+use crate::proto::{counter, desc, family, histogram, valid};
+use crate::record::{BoundedTable, End, Recorder, Snapshot};
+use crate::registry::adopt;
 
 /// (method, route) pairs kept; the rest are counted under `route="other"`.
 const MAX_ROUTES: usize = 512;
@@ -30,14 +30,8 @@ pub(crate) struct HttpSeries {
 
 static HTTP: LazyLock<&'static HttpSeries> = LazyLock::new(|| {
     let series: &'static HttpSeries = Box::leak(Box::new(HttpSeries::new()));
-    register(
-        Box::new(series.in_flight.clone()),
-        "rustok_http_requests_in_flight",
-    );
-    register(
-        Box::new(HttpCollector(series)),
-        "rustok_http_requests_total",
-    );
+    adopt(Box::leak(Box::new(series.in_flight.clone())));
+    adopt(Box::leak(Box::new(HttpCollector(series))));
     series
 });
 
@@ -49,13 +43,7 @@ pub(crate) fn http_series() -> &'static HttpSeries {
 impl HttpSeries {
     fn new() -> Self {
         let desc = |name: &str, help: &str, labels: &[&str]| {
-            let labels = labels.iter().map(|&label| label.to_owned()).collect();
-            valid(Desc::new(
-                name.to_owned(),
-                help.to_owned(),
-                labels,
-                HashMap::new(),
-            ))
+            desc(name.to_owned(), help.to_owned(), labels)
         };
         HttpSeries {
             requests: desc(
@@ -147,9 +135,8 @@ impl Collector for HttpCollector {
             .map(|((method, route), recorder)| (*method, *route, recorder));
         let other = ("other", "other", &series.other_routes);
         for (method, route, recorder) in routes.chain([other]) {
-            let mut snapshot = Snapshot::default();
-            recorder.add_to(&mut snapshot);
-            let calls: u64 = snapshot.by_status.iter().sum();
+            let snapshot = recorder.snapshot();
+            let calls = snapshot.total();
             if calls == 0 && route == "other" {
                 continue;
             }
@@ -159,14 +146,12 @@ impl Collector for HttpCollector {
                     count,
                 ));
             }
-            #[allow(clippy::cast_precision_loss)]
-            let sum = snapshot.sum_nanos as f64 / 1e9;
             durations.push(histogram(
                 &[("method", method), ("route", route)],
                 prometheus::DEFAULT_BUCKETS,
                 &snapshot.buckets,
                 calls,
-                sum,
+                snapshot.sum_seconds(),
             ));
         }
         vec![
@@ -176,17 +161,18 @@ impl Collector for HttpCollector {
     }
 }
 
-/// Requests by response status: the recorded status codes, plus requests
-/// the client abandoned (`499`) and handlers that panicked (`500`).
+/// Requests by response status: the status codes they were tagged with,
+/// plus requests the client abandoned (`499`) and handlers that panicked
+/// (`500`).
 fn by_response_status(snapshot: &Snapshot) -> BTreeMap<&'static str, u64> {
     let mut counts = BTreeMap::new();
-    for &(status, count) in &snapshot.details {
+    for &(_, status, count) in &snapshot.tagged {
         *counts.entry(status).or_default() += count;
     }
-    for (status, label) in [(Status::Cancelled, "499"), (Status::Panic, "500")] {
-        let count = snapshot.by_status[status.index()];
+    for (end, status) in [(End::Abandoned, "499"), (End::Panicked, "500")] {
+        let count = snapshot.calls(end);
         if count > 0 {
-            *counts.entry(label).or_default() += count;
+            *counts.entry(status).or_default() += count;
         }
     }
     counts

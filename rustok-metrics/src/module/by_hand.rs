@@ -1,10 +1,10 @@
-//! A module's families for code that records by hand: the typed API
-//! (`content::operations_total()`) and the seed platform's old statics.
+//! A module's families for code that records by hand
+//! ([`ModuleMetrics::operations_total`](super::ModuleMetrics::operations_total)).
 //!
-//! They mirror `prometheus`' `with_label_values(..)` so existing code keeps
-//! compiling, but the label count is part of the type (`&[&str; 3]`), so a
-//! wrong count is a compile error instead of a panic at run time. What is
-//! recorded here is added to the call sites' counts of the same labels.
+//! They read like `prometheus`' `with_label_values(..)`, but the label count
+//! is part of the type (`&[&str; 3]`), so a wrong count is a compile error
+//! instead of a panic at run time. What is recorded here is added to the
+//! call sites' counts of the same labels.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::lock::lock;
 
-/// Series by label values, found without allocating once they exist (the
-/// old statics call `with_label_values` on every increment).
+/// Series by label values, found without allocating once they exist: code
+/// that records by hand tends to call `with_label_values` on every increment.
 #[derive(Debug)]
 struct LabelMap<const N: usize, V> {
     hasher: RandomState,
@@ -62,11 +62,12 @@ impl<const N: usize, V: Clone> LabelMap<N, V> {
 /// with `error_kind=""`).
 ///
 /// ```
-/// let calls = rustok_metrics::content::operations_total();
+/// let calls = rustok_metrics::module_metrics("docs_by_hand")?.operations_total();
 /// let imported = calls.with_label_values(&["import", "post", "success"]);
 /// imported.inc();
 /// imported.inc_by(2);
 /// assert_eq!(imported.get(), 3);
+/// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 #[derive(Debug, Default)]
 pub struct OperationsTotal {
@@ -111,8 +112,9 @@ impl OperationCounter {
 /// `rustok_<module>_operation_duration_seconds{operation, kind}`, by hand.
 ///
 /// ```
-/// let durations = rustok_metrics::content::operation_duration_seconds();
+/// let durations = rustok_metrics::module_metrics("docs_by_hand")?.operation_duration_seconds();
 /// durations.with_label_values(&["import", "post"]).observe(0.25);
+/// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 #[derive(Debug)]
 pub struct OperationDurations {

@@ -7,20 +7,20 @@ use std::collections::BTreeMap;
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::{Metric, MetricFamily, MetricType};
 
-use crate::Status;
-use crate::exposition::{self, family};
-use crate::module::ModuleMetrics;
-use crate::recorder::Snapshot;
+use super::families::ModuleMetrics;
+use crate::outcome::Status;
+use crate::proto::{self, family};
+use crate::record::Snapshot;
 
 type Label = Cow<'static, str>;
 
 /// The registry's view of one module.
-pub(crate) struct ModuleCollector {
+pub(super) struct ModuleCollector {
     module: &'static ModuleMetrics,
 }
 
 impl ModuleCollector {
-    pub(crate) fn new(module: &'static ModuleMetrics) -> Self {
+    pub(super) fn new(module: &'static ModuleMetrics) -> Self {
         ModuleCollector { module }
     }
 }
@@ -38,9 +38,9 @@ impl Collector for ModuleCollector {
 /// Everything recorded under one `(operation, kind)`.
 #[derive(Default)]
 struct Totals {
-    /// What the call sites recorded.
+    /// What the call sites recorded; the tags are error kinds.
     sites: Snapshot,
-    /// Counted by hand, per status of ours.
+    /// Counted by hand, by status of ours (in `Status::ALL` order).
     hand_statuses: [u64; 4],
     /// Counted by hand under a `status` none of ours is.
     other_statuses: BTreeMap<String, u64>,
@@ -54,7 +54,7 @@ struct Totals {
 /// values, labels in name order: `error_kind`, `kind`, `operation`,
 /// `status`), so its sort has nothing left to do: that sort dominated the
 /// render time otherwise.
-pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
+pub(super) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     // Keyed (kind, operation), the order of the labels' names.
     let mut series: BTreeMap<(Label, Label), Totals> = BTreeMap::new();
     // Sites that share labels (two functions with one `op`) add up.
@@ -74,12 +74,16 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     let mut labelled_errors = Vec::new();
     let mut durations = Vec::new();
     for ((kind, operation), totals) in series {
+        // A call site tags only errors, with their error kind (`Outcome`
+        // has no other tag), so every other status is untagged.
         let mut statuses: Vec<(&str, u64)> = Status::ALL
             .iter()
-            .map(|status| {
-                let index = status.index();
-                let count = totals.sites.by_status[index] + totals.hand_statuses[index];
-                (status.as_str(), count)
+            .zip(totals.hand_statuses)
+            .map(|(status, by_hand)| {
+                (
+                    status.as_str(),
+                    totals.sites.untagged(status.end()) + by_hand,
+                )
             })
             .chain(
                 totals
@@ -89,17 +93,15 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
             )
             .collect();
         statuses.sort_unstable_by_key(|(status, _)| *status);
-        for (status, mut count) in statuses {
-            if status == Status::Error.as_str() {
-                for &(error_kind, errors) in &totals.sites.details {
-                    labelled_errors.push((
-                        error_kind,
-                        counter(&operation, &kind, status, error_kind, errors),
-                    ));
-                    count -= errors;
-                }
-            }
+        for (status, count) in statuses {
             calls.push(counter(&operation, &kind, status, "", count));
+        }
+        for &(end, error_kind, errors) in &totals.sites.tagged {
+            let status = Status::of(end).as_str();
+            labelled_errors.push((
+                error_kind,
+                counter(&operation, &kind, status, error_kind, errors),
+            ));
         }
         durations.push(histogram(&operation, &kind, bounds, &totals));
     }
@@ -116,8 +118,11 @@ pub(crate) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
 fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, Label), Totals>) {
     for ([operation, kind, status], count) in module.operations_total().snapshot() {
         let totals = series.entry((kind.into(), operation.into())).or_default();
-        match Status::ALL.iter().find(|known| known.as_str() == status) {
-            Some(known) => totals.hand_statuses[known.index()] += count,
+        match Status::ALL
+            .iter()
+            .position(|known| known.as_str() == status)
+        {
+            Some(index) => totals.hand_statuses[index] += count,
             None => *totals.other_statuses.entry(status).or_default() += count,
         }
     }
@@ -133,7 +138,7 @@ fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, La
 }
 
 fn counter(operation: &str, kind: &str, status: &str, error_kind: &str, count: u64) -> Metric {
-    exposition::counter(
+    proto::counter(
         &[
             ("error_kind", error_kind),
             ("kind", kind),
@@ -151,21 +156,18 @@ fn add_buckets(into: &mut Vec<u64>, buckets: &[u64]) {
     }
 }
 
-/// The duration series. For call sites `_count` is the sum of their status
-/// counts, so the two always match in a render; durations observed by hand
-/// add their own count.
+/// The duration series. For call sites `_count` is the number of calls
+/// however they ended, so it always matches the statuses in a render;
+/// durations observed by hand add their own count.
 fn histogram(operation: &str, kind: &str, bounds: &[f64], totals: &Totals) -> Metric {
     let (hand_buckets, hand_count, hand_sum) = &totals.hand_durations;
     let mut per_bucket = totals.sites.buckets.clone();
     add_buckets(&mut per_bucket, hand_buckets);
-    let count = totals.sites.by_status.iter().sum::<u64>() + hand_count;
-    #[allow(clippy::cast_precision_loss)]
-    let sum = totals.sites.sum_nanos as f64 / 1e9 + hand_sum;
-    exposition::histogram(
+    proto::histogram(
         &[("kind", kind), ("operation", operation)],
         bounds,
         &per_bucket,
-        count,
-        sum,
+        totals.sites.total() + hand_count,
+        totals.sites.sum_seconds() + hand_sum,
     )
 }

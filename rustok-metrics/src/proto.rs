@@ -1,15 +1,18 @@
 //! Building the `prometheus` families our collectors return: one place for
-//! label pairs, counters and histograms, whichever collector renders them.
+//! descriptions, label pairs, counters and histograms, whichever collector
+//! renders them.
+
+use std::collections::HashMap;
 
 use prometheus::core::Desc;
 use prometheus::proto::{self, LabelPair, Metric, MetricFamily, MetricType};
 
 /// A family described by `desc`, holding `metrics`.
-pub(crate) fn family(desc: &Desc, kind: MetricType, metrics: Vec<Metric>) -> MetricFamily {
+pub(crate) fn family(desc: &Desc, metric_type: MetricType, metrics: Vec<Metric>) -> MetricFamily {
     let mut family = MetricFamily::default();
     family.set_name(desc.fq_name.clone());
     family.set_help(desc.help.clone());
-    family.set_field_type(kind);
+    family.set_field_type(metric_type);
     family.set_metric(metrics);
     family
 }
@@ -65,4 +68,20 @@ fn label_pairs(pairs: &[(&str, &str)]) -> Vec<LabelPair> {
             pair
         })
         .collect()
+}
+
+/// The description of a family named `name` with `labels`.
+pub(crate) fn desc(name: String, help: String, labels: &[&str]) -> Desc {
+    let labels = labels.iter().map(|&label| label.to_owned()).collect();
+    valid(Desc::new(name, help, labels, HashMap::new()))
+}
+
+/// Prometheus only rejects a family for an invalid name, empty help or bad
+/// label names; ours are checked before this point (module names are
+/// validated, help and labels are fixed), so this cannot fail.
+pub(crate) fn valid<T>(family: prometheus::Result<T>) -> T {
+    match family {
+        Ok(family) => family,
+        Err(error) => unreachable!("rustok-metrics built an invalid family: {error}"),
+    }
 }

@@ -1,6 +1,9 @@
 //! The catalogue: every metered operation in the binary, known before main.
 
-use crate::call_site::SiteEntry;
+use std::sync::Once;
+
+use super::call_site::SiteEntry;
+use super::directory::live;
 
 /// One metered function: the labels it records under and where it is.
 ///
@@ -19,7 +22,7 @@ pub struct Operation {
     pub(crate) module: &'static str,
     pub(crate) operation: &'static str,
     pub(crate) kind: &'static str,
-    pub(crate) dynamic_kind: bool,
+    pub(crate) computed_kind: bool,
     pub(crate) file: &'static str,
     pub(crate) line: u32,
 }
@@ -38,7 +41,7 @@ impl Operation {
     }
 
     /// The static `kind` label; empty when there is none or it is computed
-    /// per call (see [`has_dynamic_kind`](Self::has_dynamic_kind)).
+    /// per call (see [`has_computed_kind`](Self::has_computed_kind)).
     #[must_use]
     pub fn kind(&self) -> &'static str {
         self.kind
@@ -46,8 +49,8 @@ impl Operation {
 
     /// Whether the kind is computed per call (`kind = <expression>`).
     #[must_use]
-    pub fn has_dynamic_kind(&self) -> bool {
-        self.dynamic_kind
+    pub fn has_computed_kind(&self) -> bool {
+        self.computed_kind
     }
 
     /// The source file of the metered function.
@@ -56,7 +59,7 @@ impl Operation {
         self.file
     }
 
-    /// The line of its `#[metered]` attribute.
+    /// The line of the metered function's name (`fn name`).
     #[must_use]
     pub fn line(&self) -> u32 {
         self.line
@@ -90,4 +93,15 @@ pub fn duplicate_operations() -> Vec<[&'static Operation; 2]> {
         .filter(|pair| pair[0].module == pair[1].module && pair[0].operation == pair[1].operation)
         .map(|pair| [pair[0], pair[1]])
         .collect()
+}
+
+/// Creates the families of every module that has a metered function, so
+/// their series exist, at zero, from the first render on.
+pub(crate) fn make_catalogue_live() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for operation in operations() {
+            live(operation.module());
+        }
+    });
 }

@@ -1,4 +1,7 @@
-//! How a call ended, and how a return value maps to it.
+//! How a metered call ended (its `status` label), and how a return value
+//! maps to it.
+
+use crate::record::End;
 
 /// The `status` label of `rustok_<module>_operations_total`.
 ///
@@ -41,28 +44,50 @@ impl Status {
         }
     }
 
-    pub(crate) const fn index(self) -> usize {
-        self as usize
+    /// The status of a call that ended with `end`.
+    pub(crate) const fn of(end: End) -> Status {
+        match end {
+            End::Returned => Status::Success,
+            End::Failed => Status::Error,
+            End::Panicked => Status::Panic,
+            End::Abandoned => Status::Cancelled,
+        }
+    }
+
+    /// The recorder's end this status is counted under.
+    pub(crate) const fn end(self) -> End {
+        match self {
+            Status::Success => End::Returned,
+            Status::Error => End::Failed,
+            Status::Panic => End::Panicked,
+            Status::Cancelled => End::Abandoned,
+        }
     }
 }
 
-/// How one call ended: its [`Status`], and for an error whose type
-/// implements [`MetricLabel`](crate::MetricLabel), the error's label.
+/// What a metered call's return value says about it: generated code gets
+/// it from [`status_of!`](crate::__private::status_of) and hands it to the
+/// call's guard. Panics and cancellations are not values; the guard sees
+/// those itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    /// The `status` label.
-    pub status: Status,
-    /// The `error_kind` label: `""` unless the call returned a labelled error.
-    pub error_kind: &'static str,
+pub enum Outcome {
+    /// `status="success"`.
+    Success,
+    /// `status="error"`, with the `error_kind` label of an error whose type
+    /// implements [`MetricLabel`](crate::MetricLabel).
+    Error {
+        /// The `error_kind` label, if the error has one.
+        error_kind: Option<&'static str>,
+    },
 }
 
 impl Outcome {
-    /// An outcome without an error kind.
-    #[must_use]
-    pub const fn of(status: Status) -> Self {
-        Outcome {
-            status,
-            error_kind: "",
+    /// The recorder's end and tag: an error's kind is its tag.
+    #[inline]
+    pub(crate) const fn end(self) -> (End, Option<&'static str>) {
+        match self {
+            Outcome::Success => (End::Returned, None),
+            Outcome::Error { error_kind } => (End::Failed, error_kind),
         }
     }
 }
@@ -78,7 +103,7 @@ impl Outcome {
 /// through [`status_of!`](crate::__private::status_of), which brings the
 /// three traits into scope.
 pub mod classify {
-    use super::{Outcome, Status};
+    use super::Outcome;
     use crate::MetricLabel;
 
     /// A borrowed return value on its way to an [`Outcome`].
@@ -92,6 +117,12 @@ pub mod classify {
 
     impl<T: ?Sized> Copy for Classify<'_, T> {}
 
+    impl<T: ?Sized> std::fmt::Debug for Classify<'_, T> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Classify").finish_non_exhaustive()
+        }
+    }
+
     /// `Result<_, E>` with `E: MetricLabel`: `Err` is an error of that kind.
     pub trait ClassifyLabelledError {
         /// The outcome of the wrapped value.
@@ -102,10 +133,9 @@ pub mod classify {
         #[inline]
         fn __rustok_outcome(self) -> Outcome {
             match self.0 {
-                Ok(_) => Outcome::of(Status::Success),
-                Err(error) => Outcome {
-                    status: Status::Error,
-                    error_kind: error.metric_label(),
+                Ok(_) => Outcome::Success,
+                Err(error) => Outcome::Error {
+                    error_kind: Some(error.metric_label()),
                 },
             }
         }
@@ -120,11 +150,11 @@ pub mod classify {
     impl<T, E> ClassifyError for &Classify<'_, Result<T, E>> {
         #[inline]
         fn __rustok_outcome(self) -> Outcome {
-            Outcome::of(if self.0.is_ok() {
-                Status::Success
+            if self.0.is_ok() {
+                Outcome::Success
             } else {
-                Status::Error
-            })
+                Outcome::Error { error_kind: None }
+            }
         }
     }
 
@@ -137,7 +167,7 @@ pub mod classify {
     impl<T: ?Sized> ClassifyOther for Classify<'_, T> {
         #[inline]
         fn __rustok_outcome(self) -> Outcome {
-            Outcome::of(Status::Success)
+            Outcome::Success
         }
     }
 }

@@ -1,0 +1,67 @@
+//! The recorders of a call site whose `kind` is computed per call: one per
+//! distinct value up to the module's label cap, and `other` for the rest.
+
+use prometheus::IntCounter;
+
+use super::call_site::CallSite;
+use super::families::ModuleMetrics;
+use crate::label::KindValue;
+use crate::record::{BoundedTable, Recorder};
+use crate::registry::label_overflow_total;
+
+/// The label value of calls past the cap.
+const OVERFLOW_KIND: &str = "other";
+
+pub(super) struct ComputedKinds {
+    bounds: &'static [f64],
+    kept: BoundedTable<&'static str, Recorder>,
+    overflow: Recorder,
+    /// `rustok_metrics_label_overflow_total{module, operation}` of the site.
+    overflow_total: IntCounter,
+}
+
+impl ComputedKinds {
+    pub(super) fn new(site: &'static CallSite, module: &'static ModuleMetrics) -> Self {
+        let operation = site.operation();
+        ComputedKinds {
+            bounds: module.bounds(),
+            kept: BoundedTable::new(module.label_cap()),
+            overflow: Recorder::new(module.bounds()),
+            overflow_total: label_overflow_total()
+                .with_label_values(&[operation.module(), operation.operation()]),
+        }
+    }
+
+    /// The recorder of `kind`, added on its first call while under the cap.
+    #[inline]
+    pub(super) fn recorder(&'static self, kind: KindValue<'_>) -> &'static Recorder {
+        let value = match kind {
+            KindValue::Fixed(value) | KindValue::Bounded(value) => value,
+        };
+        let kept = self.kept.get_or_add(
+            |known| std::ptr::eq(*known, value) || *known == value,
+            || {
+                let key: &'static str = match kind {
+                    KindValue::Fixed(value) => value,
+                    // Bounded by the cap: at most `label_cap` strings per site.
+                    KindValue::Bounded(value) => Box::leak(value.into()),
+                };
+                (key, Recorder::new(self.bounds))
+            },
+        );
+        kept.unwrap_or_else(|| {
+            self.overflow_total.inc();
+            &self.overflow
+        })
+    }
+
+    /// Each kind kept and its recorder, then `other` once values overflowed.
+    pub(super) fn for_each(&self, mut visit: impl FnMut(&'static str, &Recorder)) {
+        for (kind, recorder) in self.kept.iter() {
+            visit(kind, recorder);
+        }
+        if self.overflow_total.get() > 0 {
+            visit(OVERFLOW_KIND, &self.overflow);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! A module's two families and everything that feeds them.
+
+use std::sync::Mutex;
+
+use prometheus::core::Desc;
+
+use super::by_hand::{OperationDurations, OperationsTotal};
+use super::call_site::{CallSite, SiteEntry};
+use super::collector::ModuleCollector;
+use super::settings::Settings;
+use crate::lock::lock;
+use crate::proto::desc;
+use crate::registry::adopt;
+
+/// The two families every module has:
+/// `rustok_<module>_operations_total{operation, kind, status, error_kind}`
+/// and `rustok_<module>_operation_duration_seconds{operation, kind}`.
+///
+/// Metered calls are counted by their call sites; [`operations_total`] and
+/// [`operation_duration_seconds`] are for code that records by hand. Both
+/// add up into one series per label set.
+///
+/// [`operations_total`]: Self::operations_total
+/// [`operation_duration_seconds`]: Self::operation_duration_seconds
+///
+/// ```
+/// let families = rustok_metrics::module_metrics("docs_families")?;
+/// families.operations_total().with_label_values(&["import", "", "success"]).inc();
+/// assert_eq!(families.name(), "docs_families");
+/// # Ok::<(), rustok_metrics::TelemetryError>(())
+/// ```
+#[derive(Debug)]
+pub struct ModuleMetrics {
+    name: String,
+    operations_desc: Desc,
+    durations_desc: Desc,
+    operations_total: OperationsTotal,
+    operation_duration_seconds: OperationDurations,
+    settings: Settings,
+    /// Every call site of the module: those registered before `main`, and
+    /// any other (built at run time) from its first call on.
+    sites: Mutex<Vec<&'static CallSite>>,
+}
+
+impl ModuleMetrics {
+    /// Makes a module's families and adopts them into the registry.
+    pub(super) fn create(module: &str, settings: Settings) -> &'static ModuleMetrics {
+        let operations_desc = desc(
+            format!("rustok_{module}_operations_total"),
+            format!(
+                "Calls of {module} operations, by operation, kind, how they ended (status: success, error, panic, cancelled) and error kind."
+            ),
+            &["operation", "kind", "status", "error_kind"],
+        );
+        let durations_desc = desc(
+            format!("rustok_{module}_operation_duration_seconds"),
+            format!(
+                "Duration in seconds of {module} operations, including time suspended, by operation and kind."
+            ),
+            &["operation", "kind"],
+        );
+        let metrics: &'static ModuleMetrics = Box::leak(Box::new(ModuleMetrics {
+            name: module.to_owned(),
+            operations_desc,
+            durations_desc,
+            operations_total: OperationsTotal::default(),
+            operation_duration_seconds: OperationDurations::new(&settings.buckets),
+            settings,
+            sites: Mutex::new(
+                inventory::iter::<SiteEntry>()
+                    .map(|entry| entry.0)
+                    .filter(|site| site.operation().module() == module)
+                    .collect(),
+            ),
+        }));
+        adopt(Box::leak(Box::new(ModuleCollector::new(metrics))));
+        metrics
+    }
+
+    /// The module name, as in `rustok_<name>_operations_total`.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `rustok_<module>_operations_total{operation, kind, status}`, to count by
+    /// hand (rendered with `error_kind=""`).
+    #[must_use]
+    pub fn operations_total(&self) -> &OperationsTotal {
+        &self.operations_total
+    }
+
+    /// `rustok_<module>_operation_duration_seconds{operation, kind}`, to observe by hand.
+    #[must_use]
+    pub fn operation_duration_seconds(&self) -> &OperationDurations {
+        &self.operation_duration_seconds
+    }
+
+    /// This module's two families as the registry gathers them: every call
+    /// site's counts plus what was recorded by hand, one series per label
+    /// set. For rendering one module alone; [`render_metrics`](crate::render_metrics)
+    /// includes it.
+    ///
+    /// ```
+    /// let families = rustok_metrics::module_metrics("docs_collect")?.collect();
+    /// assert_eq!(families[0].name(), "rustok_docs_collect_operations_total");
+    /// # Ok::<(), rustok_metrics::TelemetryError>(())
+    /// ```
+    #[must_use]
+    pub fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
+        super::collector::collect(self)
+    }
+
+    /// The descriptions of the two families: names, help and labels.
+    pub(super) fn descs(&self) -> [&Desc; 2] {
+        [&self.operations_desc, &self.durations_desc]
+    }
+
+    /// Finite upper bounds of the duration buckets, in seconds.
+    pub(super) fn bounds(&self) -> &[f64] {
+        &self.settings.buckets
+    }
+
+    pub(super) fn label_cap(&self) -> usize {
+        self.settings.label_cap
+    }
+
+    /// Every call site of this module, called yet or not.
+    pub(super) fn sites(&self) -> Vec<&'static CallSite> {
+        lock(&self.sites).clone()
+    }
+
+    /// Makes sure `site` is rendered. The sites `inventory` registered are
+    /// known from the start; this is for a call site built at run time (the
+    /// render benchmark builds a thousand).
+    pub(super) fn join(&self, site: &'static CallSite) {
+        let mut sites = lock(&self.sites);
+        if !sites.iter().any(|known| std::ptr::eq(*known, site)) {
+            sites.push(site);
+        }
+    }
+}

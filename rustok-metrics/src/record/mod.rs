@@ -1,0 +1,16 @@
+//! Recording calls, and nothing else: a clock, per-thread stripes of
+//! counters, and the guard that turns one call into exactly one recorded
+//! [`End`]. This folder knows nothing of Prometheus, modules or label names;
+//! `module` and `http` give its counts their meaning.
+
+mod bounded_table;
+mod clock;
+mod guard;
+mod recorder;
+mod stripe;
+mod tags;
+mod thread_slot;
+
+pub(crate) use bounded_table::BoundedTable;
+pub(crate) use guard::Guard;
+pub(crate) use recorder::{End, Recorder, Snapshot};

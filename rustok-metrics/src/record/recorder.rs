@@ -1,0 +1,247 @@
+//! The counts of one series: a stripe per thread slot, summed when read.
+//!
+//! A stripe holds the count of each [`End`], the sum of durations in
+//! nanoseconds, and one count per finite histogram bucket (not cumulative).
+//! The histogram's `_count` is the sum of the end counts, so it always
+//! matches them in a render.
+//!
+//! Ordering: a writer bumps the end count before the bucket count, the
+//! bucket with `Release`; a reader loads buckets (`Acquire`) before ends. So
+//! a read never shows a call in a bucket but not in `_count`, which would
+//! make a finite bucket exceed `+Inf`. Tags are counted after the stripe and
+//! read before it, for the same reason: tagged calls never exceed the calls.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::stripe::{Stripe, add_owned};
+use super::tags::Tags;
+use super::thread_slot::{self, EXCLUSIVE_SLOTS};
+
+/// How a measured call ended, as the recorder counts it. What each end
+/// means is its owner's business: a metered call's `status`, an HTTP
+/// request's response status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// It returned a value its owner counts as fine.
+    Returned,
+    /// It returned a value its owner counts as failed.
+    Failed,
+    /// It panicked.
+    Panicked,
+    /// It was dropped before it finished: a future that was cancelled.
+    Abandoned,
+}
+
+impl End {
+    pub(crate) const COUNT: usize = 4;
+    pub(crate) const ALL: [End; End::COUNT] =
+        [End::Returned, End::Failed, End::Panicked, End::Abandoned];
+
+    /// The end's counter in a stripe and its place in [`Snapshot::by_end`].
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+const SUM: usize = End::COUNT;
+const FIRST_BUCKET: usize = SUM + 1;
+
+/// The counts of one series.
+pub(crate) struct Recorder {
+    /// Finite bucket upper bounds, in nanoseconds.
+    bounds_nanos: Box<[u64]>,
+    /// For threads without a slot, made on first need; updated with `fetch_add`.
+    shared: OnceLock<Stripe>,
+    /// One per slot, made on the slot's first call here; one writer each.
+    owned: [OnceLock<Stripe>; EXCLUSIVE_SLOTS],
+    /// Slots below this may have a stripe: readers look no further.
+    owned_end: AtomicUsize,
+    /// Tagged calls, made on the first call that has a tag.
+    tags: OnceLock<Box<Tags>>,
+}
+
+/// A consistent read of a recorder (or several, added up).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Snapshot {
+    /// Calls by [`End::index`].
+    pub(crate) by_end: [u64; End::COUNT],
+    pub(crate) sum_nanos: u64,
+    /// Per finite bucket, not cumulative.
+    pub(crate) buckets: Vec<u64>,
+    /// Calls that ended with a tag, by end and tag: a part of `by_end`.
+    pub(crate) tagged: Vec<(End, &'static str, u64)>,
+}
+
+impl Snapshot {
+    /// Calls that ended with `end`.
+    pub(crate) fn calls(&self, end: End) -> u64 {
+        self.by_end[end.index()]
+    }
+
+    /// Every call, however it ended: the histogram's `_count`.
+    pub(crate) fn total(&self) -> u64 {
+        self.by_end.iter().sum()
+    }
+
+    /// Calls that ended with `end` and no tag.
+    pub(crate) fn untagged(&self, end: End) -> u64 {
+        let tagged: u64 = self
+            .tagged
+            .iter()
+            .filter(|(tagged_end, _, _)| *tagged_end == end)
+            .map(|(_, _, count)| count)
+            .sum();
+        self.calls(end).saturating_sub(tagged)
+    }
+
+    /// The sum of durations in seconds.
+    #[allow(clippy::cast_precision_loss)]
+    pub(crate) fn sum_seconds(&self) -> f64 {
+        self.sum_nanos as f64 / 1e9
+    }
+}
+
+impl Recorder {
+    /// `bounds` are the histogram's finite upper bounds in seconds.
+    pub(crate) fn new(bounds: &[f64]) -> Self {
+        let bounds_nanos: Box<[u64]> = bounds.iter().map(|&b| seconds_to_nanos(b)).collect();
+        Recorder {
+            bounds_nanos,
+            shared: OnceLock::new(),
+            owned: std::array::from_fn(|_| OnceLock::new()),
+            owned_end: AtomicUsize::new(0),
+            tags: OnceLock::new(),
+        }
+    }
+
+    /// Records one call that ended with `end`, with an optional tag, after
+    /// `nanos`.
+    #[inline]
+    pub(crate) fn record(&self, end: End, tag: Option<&'static str>, nanos: u64) {
+        let bucket = self
+            .bounds_nanos
+            .iter()
+            .position(|&bound| nanos <= bound)
+            .map(|index| FIRST_BUCKET + index);
+        let counters = self.bounds_nanos.len() + FIRST_BUCKET;
+        if let Some(slot) = thread_slot::current() {
+            let stripe = self.owned[slot].get_or_init(|| {
+                self.owned_end.fetch_max(slot + 1, Ordering::Relaxed);
+                Stripe::new(counters)
+            });
+            // This thread is the stripe's only writer.
+            add_owned(stripe.cell(end.index()), 1, Ordering::Relaxed);
+            add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
+            if let Some(bucket) = bucket {
+                add_owned(stripe.cell(bucket), 1, Ordering::Release);
+            }
+        } else {
+            let stripe = self.shared.get_or_init(|| Stripe::new(counters));
+            stripe.cell(end.index()).fetch_add(1, Ordering::Relaxed);
+            stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
+            if let Some(bucket) = bucket {
+                stripe.cell(bucket).fetch_add(1, Ordering::Release);
+            }
+        }
+        if let Some(tag) = tag {
+            self.tags
+                .get_or_init(|| Box::new(Tags::new()))
+                .count(end, tag);
+        }
+    }
+
+    /// Adds this recorder's counts into `into`, which must have as many
+    /// buckets (all recorders of a family do).
+    pub(crate) fn add_to(&self, into: &mut Snapshot) {
+        if let Some(tags) = self.tags.get() {
+            tags.add_to(&mut into.tagged);
+        }
+        into.buckets.resize(self.bounds_nanos.len(), 0);
+        // A call that finished before this read happened-before it, and so did
+        // the `fetch_max` of its slot: `Relaxed` cannot miss that stripe.
+        let owned = &self.owned[..self.owned_end.load(Ordering::Relaxed)];
+        let stripes = std::iter::once(&self.shared)
+            .chain(owned)
+            .filter_map(OnceLock::get);
+        for stripe in stripes {
+            for (index, bucket) in into.buckets.iter_mut().enumerate() {
+                *bucket += stripe.cell(FIRST_BUCKET + index).load(Ordering::Acquire);
+            }
+            for (index, count) in into.by_end.iter_mut().enumerate() {
+                *count += stripe.cell(index).load(Ordering::Relaxed);
+            }
+            into.sum_nanos += stripe.cell(SUM).load(Ordering::Relaxed);
+        }
+    }
+
+    /// A snapshot of this recorder alone.
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        self.add_to(&mut snapshot);
+        snapshot
+    }
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn seconds_to_nanos(seconds: f64) -> u64 {
+    // Bounds are validated finite and positive; `as` saturates regardless.
+    (seconds * 1e9).round() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{End, Recorder};
+
+    #[test]
+    fn records_into_the_first_bucket_that_holds_the_value() {
+        let recorder = Recorder::new(&[0.001, 0.01]);
+        recorder.record(End::Returned, None, 1_000_000); // exactly 1 ms: le="0.001"
+        recorder.record(End::Failed, None, 1_000_001);
+        recorder.record(End::Panicked, None, 20_000_000); // only in +Inf
+        let snapshot = recorder.snapshot();
+        assert_eq!(snapshot.by_end, [1, 1, 1, 0]);
+        assert_eq!(snapshot.buckets, [1, 1]);
+        assert_eq!(snapshot.sum_nanos, 22_000_001);
+    }
+
+    #[test]
+    fn threads_with_and_without_slots_add_up() {
+        let recorder = Recorder::new(&[1.0]);
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..1_000 {
+                        recorder.record(End::Returned, None, 5);
+                    }
+                });
+            }
+        });
+        let snapshot = recorder.snapshot();
+        assert_eq!(snapshot.calls(End::Returned), 4_000);
+        assert_eq!(snapshot.buckets, [4_000]);
+    }
+
+    #[test]
+    fn tags_are_counted_per_end_up_to_a_cap() {
+        let recorder = Recorder::new(&[1.0]);
+        recorder.record(End::Failed, Some("not_found"), 1);
+        recorder.record(End::Failed, Some("not_found"), 1);
+        recorder.record(End::Returned, Some("not_found"), 1);
+        recorder.record(End::Failed, None, 1);
+        let tags: Vec<&'static str> = (0..100)
+            .map(|n| &*Box::leak(format!("tag_{n}").into_boxed_str()))
+            .collect();
+        for tag in &tags {
+            recorder.record(End::Failed, Some(tag), 1);
+        }
+        let snapshot = recorder.snapshot();
+        assert_eq!(snapshot.calls(End::Failed), 103);
+        assert!(snapshot.tagged.contains(&(End::Failed, "not_found", 2)));
+        assert!(snapshot.tagged.contains(&(End::Returned, "not_found", 1)));
+        // 2 pairs + 62 tags kept, 38 past the cap counted as `other`.
+        assert_eq!(snapshot.tagged.len(), 65);
+        assert!(snapshot.tagged.contains(&(End::Failed, "other", 38)));
+        assert_eq!(snapshot.untagged(End::Failed), 1);
+    }
+}

@@ -135,7 +135,8 @@ impl Collector for HttpCollector {
             .map(|((method, route), recorder)| (*method, *route, recorder));
         let other = ("other", "other", &series.other_routes);
         for (method, route, recorder) in routes.chain([other]) {
-            let snapshot = recorder.snapshot();
+            let mut snapshot = Snapshot::default();
+            recorder.add_to(&mut snapshot);
             let calls = snapshot.total();
             if calls == 0 && route == "other" {
                 continue;

@@ -174,13 +174,6 @@ impl Recorder {
             into.sum_nanos += stripe.cell(SUM).load(Ordering::Relaxed);
         }
     }
-
-    /// A snapshot of this recorder alone.
-    pub(crate) fn snapshot(&self) -> Snapshot {
-        let mut snapshot = Snapshot::default();
-        self.add_to(&mut snapshot);
-        snapshot
-    }
 }
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -191,7 +184,13 @@ fn seconds_to_nanos(seconds: f64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{End, Recorder};
+    use super::{End, Recorder, Snapshot};
+
+    fn snapshot(recorder: &Recorder) -> Snapshot {
+        let mut snapshot = Snapshot::default();
+        recorder.add_to(&mut snapshot);
+        snapshot
+    }
 
     #[test]
     fn records_into_the_first_bucket_that_holds_the_value() {
@@ -199,7 +198,7 @@ mod tests {
         recorder.record(End::Returned, None, 1_000_000); // exactly 1 ms: le="0.001"
         recorder.record(End::Failed, None, 1_000_001);
         recorder.record(End::Panicked, None, 20_000_000); // only in +Inf
-        let snapshot = recorder.snapshot();
+        let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.by_end, [1, 1, 1, 0]);
         assert_eq!(snapshot.buckets, [1, 1]);
         assert_eq!(snapshot.sum_nanos, 22_000_001);
@@ -217,7 +216,7 @@ mod tests {
                 });
             }
         });
-        let snapshot = recorder.snapshot();
+        let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.calls(End::Returned), 4_000);
         assert_eq!(snapshot.buckets, [4_000]);
     }
@@ -235,7 +234,7 @@ mod tests {
         for tag in &tags {
             recorder.record(End::Failed, Some(tag), 1);
         }
-        let snapshot = recorder.snapshot();
+        let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.calls(End::Failed), 103);
         assert!(snapshot.tagged.contains(&(End::Failed, "not_found", 2)));
         assert!(snapshot.tagged.contains(&(End::Returned, "not_found", 1)));

@@ -13,7 +13,6 @@
 //! printed reason; under `CI` it is required (`.ci/run` installs them).
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -24,6 +23,8 @@ use support::{KillOnDrop, Server, get, post_json, start_server};
 
 mod support;
 
+use rustok_metrics_testkit::{promtool_check_metrics, tools_available};
+
 const TOKEN: &str = "test-token-3f9a";
 
 fn repo_root() -> PathBuf {
@@ -31,26 +32,6 @@ fn repo_root() -> PathBuf {
         .parent()
         .unwrap()
         .to_owned()
-}
-
-fn installed(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success())
-}
-
-/// Whether to run: true when installed; a skip locally, a failure in CI.
-fn prometheus_available() -> bool {
-    if installed("prometheus") && installed("promtool") {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "prometheus and promtool are required under CI: .ci/run installs Debian's `prometheus` package"
-    );
-    eprintln!("skipped: prometheus/promtool not installed (apt-get install prometheus)");
-    false
 }
 
 fn free_port() -> u16 {
@@ -273,36 +254,9 @@ fn repo_queries() -> Vec<(String, bool)> {
     queries
 }
 
-fn promtool_check_metrics(text: &str) -> String {
-    let mut child = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let findings = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() {
-        findings
-    } else {
-        format!("exit {}: {findings}", out.status)
-    }
-}
-
 #[test]
 fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
-    if !prometheus_available() {
+    if !tools_available(&["prometheus", "promtool"]) {
         return;
     }
     let servers: Vec<Server> = (0..3).map(|_| start_server(&["--token", TOKEN])).collect();
@@ -465,13 +419,14 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
         &[("Authorization", &format!("Bearer {TOKEN}"))],
     );
     assert_eq!(status, 200);
-    let findings = promtool_check_metrics(&exposition);
-    assert!(findings.trim().is_empty(), "promtool findings: {findings}");
+    if let Err(findings) = promtool_check_metrics(&exposition) {
+        panic!("promtool findings: {findings}");
+    }
 }
 
 #[test]
 fn the_rules_pass_promtool_check_and_their_unit_tests() {
-    if !prometheus_available() {
+    if !tools_available(&["prometheus", "promtool"]) {
         return;
     }
     let dir = repo_root().join("docs/prometheus");

@@ -93,8 +93,8 @@
 //!
 //! # Cost
 //!
-//! About 18 ns per call over the bare function on the machines we measure
-//! on, and no more than 30 ns with two threads on one function. Each call site is a
+//! A few tens of nanoseconds per call over the bare function (measured
+//! against the alternatives in `docs/benchmarks.md`). Each call site is a
 //! `static`; each thread updates its own cache-line-aligned counters of that
 //! site with plain loads and stores, read from the TSC clock, and the
 //! registry sums them when it is gathered. After a thread's first call into

@@ -1,11 +1,10 @@
 //! `promtool check metrics` finds nothing to complain about in our exposition.
 
-use std::io::Write;
 use std::panic::catch_unwind;
-use std::process::{Command, Stdio};
 
 use rustok_metrics::metered;
 use rustok_metrics::platform::{commerce, content};
+use rustok_metrics_testkit::{promtool_check_metrics, tools_available};
 
 use crate::support::{YieldOnce, block_on, scrape};
 
@@ -28,26 +27,11 @@ fn checkout(total: u32) -> Result<u32, CheckoutError> {
     }
 }
 
-/// `promtool` when installed; `None` locally without it, a failure under CI.
-fn promtool() -> Option<&'static str> {
-    let found = Command::new("promtool")
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if found {
-        return Some("promtool");
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "promtool is required under CI: .ci/run installs Debian's `prometheus` package"
-    );
-    eprintln!("skipped: promtool is not installed (apt-get install prometheus)");
-    None
-}
-
 #[test]
 fn promtool_check_metrics_has_no_findings_on_a_realistic_run() {
-    let Some(promtool) = promtool() else { return };
+    if !tools_available(&["promtool"]) {
+        return;
+    }
 
     for id in [1, 2, 0] {
         let _ = block_on(publish(id));
@@ -66,28 +50,10 @@ fn promtool_check_metrics_has_no_findings_on_a_realistic_run() {
         Some(1)
     );
 
-    let mut child = Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start promtool");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(scrape.text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let findings = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success() && findings.trim().is_empty(),
-        "promtool findings:\n{findings}\n--- exposition ---\n{}",
-        scrape.text
-    );
+    if let Err(findings) = promtool_check_metrics(&scrape.text) {
+        panic!(
+            "promtool findings:\n{findings}\n--- exposition ---\n{}",
+            scrape.text
+        );
+    }
 }

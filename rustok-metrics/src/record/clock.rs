@@ -1,8 +1,9 @@
 //! The clock of a call: the CPU's time-stamp counter where it is invariant,
 //! the OS monotonic clock elsewhere (both through `quanta`).
 //!
-//! `Instant::now()` costs 25-35 ns here; a raw TSC read about 10 ns, and two
-//! are needed per call. An invariant TSC ticks at one rate on every core, so
+//! Two readings are taken per call, so their cost is most of a metered
+//! call's (a TSC read is a fraction of `Instant::now()`; docs/benchmarks.md
+//! has the numbers). An invariant TSC ticks at one rate on every core, so
 //! a start read on one thread and an end read on another (an async call that
 //! resumed on another worker) still give the right duration; a negative
 //! delta from residual skew saturates at zero.

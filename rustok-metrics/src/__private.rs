@@ -3,6 +3,7 @@
 //! which is why the two crates pin each other's exact version.
 
 pub use crate::__rustok_metrics_status_of as status_of;
+pub use crate::build_info::register_build_info;
 pub use crate::label::{IntoKind, KindValue};
 pub use crate::module::{CallGuard, CallSite, SiteEntry};
 pub use crate::outcome::{Outcome, classify};

@@ -117,15 +117,18 @@
 // - `registry` (the process registry and how our families get into it),
 //   `proto` (building `prometheus` families) and `render` (the exposition).
 // - Leaves: `label` (what may be a label value), `outcome` (the `status`
-//   label and how a return value maps to it), `error`, `lock`.
+//   label and how a return value maps to it), `objective`, `build_info`,
+//   `error`, `lock`.
 // - `__private`: everything generated code names, in one file.
 
+mod build_info;
 mod error;
 #[cfg(feature = "axum")]
 pub mod http;
 mod label;
 mod lock;
 mod module;
+mod objective;
 mod outcome;
 mod proto;
 mod record;
@@ -145,6 +148,7 @@ pub use module::{
     OperationDurations, OperationsTotal, duplicate_operations, module_metrics, operations,
     set_duration_buckets, set_label_cap,
 };
+pub use objective::{LatencyObjective, Objective};
 pub use outcome::Status;
 pub use registry::registry;
 pub use render::{MetricsHandle, render_metrics};

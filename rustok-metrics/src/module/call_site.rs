@@ -7,6 +7,7 @@ use super::computed_kinds::ComputedKinds;
 use super::directory::live;
 use super::families::ModuleMetrics;
 use super::name::is_metric_name_segment;
+use crate::Objective;
 use crate::label::KindValue;
 use crate::outcome::Outcome;
 use crate::record::{Guard, Recorder};
@@ -81,10 +82,18 @@ impl CallSite {
                 computed_kind,
                 file,
                 line,
+                objective: None,
             },
             recorder: OnceLock::new(),
             computed_kinds: OnceLock::new(),
         }
+    }
+
+    /// This site with an objective (`#[metered(.., objective = ..)]`).
+    #[must_use]
+    pub const fn with_objective(mut self, objective: Objective) -> Self {
+        self.operation.objective = Some(objective);
+        self
     }
 
     /// Starts measuring one call of a site with a static kind.

@@ -4,6 +4,7 @@ use std::sync::Once;
 
 use super::call_site::SiteEntry;
 use super::directory::live;
+use crate::Objective;
 
 /// One metered function: the labels it records under and where it is.
 ///
@@ -17,7 +18,7 @@ use super::directory::live;
 /// assert_eq!(list.operation(), "list");
 /// assert!(list.file().ends_with(".rs"));
 /// ```
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub struct Operation {
     pub(crate) module: &'static str,
     pub(crate) operation: &'static str,
@@ -25,6 +26,7 @@ pub struct Operation {
     pub(crate) computed_kind: bool,
     pub(crate) file: &'static str,
     pub(crate) line: u32,
+    pub(crate) objective: Option<Objective>,
 }
 
 impl Operation {
@@ -63,6 +65,12 @@ impl Operation {
     #[must_use]
     pub fn line(&self) -> u32 {
         self.line
+    }
+
+    /// The objective of `#[metered(.., objective = ..)]`, if any.
+    #[must_use]
+    pub fn objective(&self) -> Option<&Objective> {
+        self.objective.as_ref()
     }
 }
 

@@ -44,7 +44,19 @@ pub struct ModuleMetrics {
 
 impl ModuleMetrics {
     /// Makes a module's families and adopts them into the registry.
-    pub(super) fn create(module: &str, settings: Settings) -> &'static ModuleMetrics {
+    pub(super) fn create(module: &str, mut settings: Settings) -> &'static ModuleMetrics {
+        let sites: Vec<&'static CallSite> = inventory::iter::<SiteEntry>()
+            .map(|entry| entry.0)
+            .filter(|site| site.operation().module() == module)
+            .collect();
+        // Every latency threshold is a bucket bound, so the rules count the
+        // calls within it exactly.
+        let thresholds = sites
+            .iter()
+            .filter_map(|site| site.operation().objective()?.latency_objective());
+        for latency in thresholds {
+            settings.add_bound(latency.threshold().as_secs_f64());
+        }
         let operations_desc = desc(
             format!("rustok_{module}_operations_total"),
             format!(
@@ -66,12 +78,7 @@ impl ModuleMetrics {
             operations_total: OperationsTotal::default(),
             operation_duration_seconds: OperationDurations::new(&settings.buckets),
             settings,
-            sites: Mutex::new(
-                inventory::iter::<SiteEntry>()
-                    .map(|entry| entry.0)
-                    .filter(|site| site.operation().module() == module)
-                    .collect(),
-            ),
+            sites: Mutex::new(sites),
         }));
         adopt(Box::leak(Box::new(ModuleCollector::new(metrics))));
         metrics

@@ -25,6 +25,18 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// Adds `bound` to the duration buckets unless it is there already.
+    pub(super) fn add_bound(&mut self, bound: f64) {
+        if let Err(index) = self
+            .buckets
+            .binary_search_by(|known| known.total_cmp(&bound))
+        {
+            self.buckets.insert(index, bound);
+        }
+    }
+}
+
 /// Distinct computed `kind` values a call site keeps unless configured.
 pub const DEFAULT_LABEL_CAP: usize = 64;
 
@@ -106,6 +118,19 @@ fn bucket_problem(buckets: &[f64]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::bucket_problem;
+
+    #[test]
+    fn an_objective_threshold_joins_the_buckets_once_and_in_order() {
+        let mut settings = super::Settings {
+            buckets: vec![0.1, 0.5, 1.0],
+            label_cap: 1,
+        };
+        settings.add_bound(0.25);
+        settings.add_bound(0.5);
+        settings.add_bound(0.25);
+        assert_eq!(settings.buckets, [0.1, 0.25, 0.5, 1.0]);
+        assert_eq!(bucket_problem(&settings.buckets), None);
+    }
 
     #[test]
     fn bucket_rules() {

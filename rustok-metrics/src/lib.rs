@@ -112,6 +112,8 @@
 //   settings; uses `record`, `registry` and `proto`.
 // - `http/` (feature `axum`): the endpoint and the HTTP layer; uses
 //   `record`, `registry`, `proto` and `render`.
+// - `ops/`: what operators and reviewers get from the catalogue: generated
+//   Prometheus rules and the review file; uses `module`.
 // - `platform/`: the RusToK platform's business gauges; `compat`: the old
 //   static names, deprecated.
 // - `registry` (the process registry and how our families get into it),
@@ -129,6 +131,7 @@ mod label;
 mod lock;
 mod module;
 mod objective;
+mod ops;
 mod outcome;
 mod proto;
 mod record;
@@ -149,6 +152,7 @@ pub use module::{
     set_duration_buckets, set_label_cap,
 };
 pub use objective::{LatencyObjective, Objective};
+pub use ops::{REVIEW_ENV, catalogue_markdown, check_review_file, prometheus_rules};
 pub use outcome::Status;
 pub use registry::registry;
 pub use render::{MetricsHandle, render_metrics};

@@ -27,6 +27,16 @@ pub(crate) fn counter(labels: &[(&str, &str)], count: u64) -> Metric {
     metric
 }
 
+/// A gauge sample. `labels` must be in name order, as the exposition requires.
+pub(crate) fn gauge(labels: &[(&str, &str)], value: u64) -> Metric {
+    let mut metric = Metric::from_label(label_pairs(labels));
+    let mut gauge = proto::Gauge::default();
+    #[allow(clippy::cast_precision_loss)]
+    gauge.set_value(value as f64);
+    metric.set_gauge(gauge);
+    metric
+}
+
 /// A histogram sample from per-bucket (not cumulative) counts over `bounds`,
 /// the total `count` and the `sum` in seconds. `labels` must be in name order.
 pub(crate) fn histogram(

@@ -15,19 +15,30 @@ fn hammer(n: u64) -> Result<u64, u64> {
     if n.is_multiple_of(100) { Err(n) } else { Ok(n) }
 }
 
-/// Every sample of the `it_load` families, by name and labels.
+/// Every counter and histogram sample of the `it_load` families, by name
+/// and labels (not the in-flight gauge, which goes down as calls end).
 fn load_samples(scrape: &Scrape) -> BTreeMap<String, f64> {
     scrape
         .samples
         .iter()
-        .filter(|s| s.name.starts_with("rustok_it_load_"))
+        .filter(|s| s.name.starts_with("rustok_it_load_") && !s.name.ends_with("_in_flight"))
         .map(|s| (format!("{}{:?}", s.name, s.labels), s.value))
         .collect()
 }
 
-/// Within one render: `_count` is the sum of the statuses, and no finite
-/// bucket exceeds it.
+/// Within one render: `_count` is the sum of the statuses, no finite bucket
+/// exceeds it, and no more calls are in flight than there are threads.
 fn assert_consistent(scrape: &Scrape) {
+    let in_flight = scrape
+        .value(
+            "rustok_it_load_operations_in_flight",
+            &[("operation", "hammer"), ("kind", "")],
+        )
+        .unwrap_or(0.0);
+    assert!(
+        (0.0..=8.0).contains(&in_flight),
+        "{in_flight} calls in flight"
+    );
     let statuses: u64 = scrape.statuses("it_load", "hammer").iter().sum();
     let count = scrape.observed("it_load", "hammer", "").unwrap_or(0);
     assert_eq!(count, statuses, "histogram _count vs statuses");
@@ -49,9 +60,19 @@ fn eight_threads_with_a_render_every_millisecond_stay_monotonic_and_exact() {
     /// has raced them this often, however slow the machine.
     const RACING_RENDERS: usize = 5;
     let done = AtomicBool::new(false);
+    let renderer_gone = AtomicBool::new(false);
     let renders = AtomicUsize::new(0);
     let calls = thread::scope(|scope| {
         let renderer = scope.spawn(|| {
+            // If an assertion here fails, the writers must not wait for
+            // renders that will never come.
+            struct Stops<'a>(&'a AtomicBool);
+            impl Drop for Stops<'_> {
+                fn drop(&mut self) {
+                    self.0.store(true, Ordering::Release);
+                }
+            }
+            let _stops_writers = Stops(&renderer_gone);
             let mut previous = BTreeMap::new();
             while !done.load(Ordering::Acquire) {
                 let scrape = scrape();
@@ -70,7 +91,10 @@ fn eight_threads_with_a_render_every_millisecond_stay_monotonic_and_exact() {
             .map(|_| {
                 scope.spawn(|| {
                     let mut made = 0;
-                    while made < CALLS || renders.load(Ordering::Acquire) < RACING_RENDERS {
+                    while made < CALLS
+                        || (renders.load(Ordering::Acquire) < RACING_RENDERS
+                            && !renderer_gone.load(Ordering::Acquire))
+                    {
                         for n in made..made + 100 {
                             let _ = hammer(n);
                         }

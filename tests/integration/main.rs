@@ -6,6 +6,7 @@ mod concurrency;
 mod escaping;
 mod hygiene;
 mod impl_blocks;
+mod in_flight;
 mod labels;
 mod load;
 mod platform;

@@ -48,7 +48,7 @@ struct Totals {
     hand_durations: (Vec<u64>, u64, f64),
 }
 
-/// The module's two families, as the registry gathers them.
+/// The module's families, as the registry gathers them.
 ///
 /// Samples come out in the order the registry sorts them into (by label
 /// values, labels in name order: `error_kind`, `kind`, `operation`,
@@ -73,6 +73,7 @@ pub(super) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
     let mut calls = Vec::new();
     let mut labelled_errors = Vec::new();
     let mut durations = Vec::new();
+    let mut in_flight = Vec::new();
     for ((kind, operation), totals) in series {
         // A call site tags only errors, with their error kind (`Outcome`
         // has no other tag), so every other status is untagged.
@@ -104,14 +105,19 @@ pub(super) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
             ));
         }
         durations.push(histogram(&operation, &kind, bounds, &totals));
+        in_flight.push(proto::gauge(
+            &[("kind", &kind), ("operation", &operation)],
+            totals.sites.in_flight(),
+        ));
     }
     // `error_kind` sorts first: the labelled errors follow all the rest.
     labelled_errors.sort_by_key(|(error_kind, _)| *error_kind);
     calls.extend(labelled_errors.into_iter().map(|(_, metric)| metric));
-    let [operations_desc, durations_desc] = module.descs();
+    let [operations_desc, durations_desc, in_flight_desc] = module.descs();
     vec![
         family(operations_desc, MetricType::COUNTER, calls),
         family(durations_desc, MetricType::HISTOGRAM, durations),
+        family(in_flight_desc, MetricType::GAUGE, in_flight),
     ]
 }
 

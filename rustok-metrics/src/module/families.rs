@@ -12,9 +12,10 @@ use crate::lock::lock;
 use crate::proto::desc;
 use crate::registry::adopt;
 
-/// The two families every module has:
-/// `rustok_<module>_operations_total{operation, kind, status, error_kind}`
-/// and `rustok_<module>_operation_duration_seconds{operation, kind}`.
+/// The families every module has:
+/// `rustok_<module>_operations_total{operation, kind, status, error_kind}`,
+/// `rustok_<module>_operation_duration_seconds{operation, kind}` and
+/// `rustok_<module>_operations_in_flight{operation, kind}`.
 ///
 /// Metered calls are counted by their call sites; [`operations_total`] and
 /// [`operation_duration_seconds`] are for code that records by hand. Both
@@ -34,6 +35,7 @@ pub struct ModuleMetrics {
     name: String,
     operations_desc: Desc,
     durations_desc: Desc,
+    in_flight_desc: Desc,
     operations_total: OperationsTotal,
     operation_duration_seconds: OperationDurations,
     settings: Settings,
@@ -71,10 +73,18 @@ impl ModuleMetrics {
             ),
             &["operation", "kind"],
         );
+        let in_flight_desc = desc(
+            format!("rustok_{module}_operations_in_flight"),
+            format!(
+                "Calls of {module} operations started and not ended yet, by operation and kind."
+            ),
+            &["operation", "kind"],
+        );
         let metrics: &'static ModuleMetrics = Box::leak(Box::new(ModuleMetrics {
             name: module.to_owned(),
             operations_desc,
             durations_desc,
+            in_flight_desc,
             operations_total: OperationsTotal::default(),
             operation_duration_seconds: OperationDurations::new(&settings.buckets),
             settings,
@@ -103,7 +113,7 @@ impl ModuleMetrics {
         &self.operation_duration_seconds
     }
 
-    /// This module's two families as the registry gathers them: every call
+    /// This module's families as the registry gathers them: every call
     /// site's counts plus what was recorded by hand, one series per label
     /// set. For rendering one module alone; [`render_metrics`](crate::render_metrics)
     /// includes it.
@@ -118,9 +128,14 @@ impl ModuleMetrics {
         super::collector::collect(self)
     }
 
-    /// The descriptions of the two families: names, help and labels.
-    pub(super) fn descs(&self) -> [&Desc; 2] {
-        [&self.operations_desc, &self.durations_desc]
+    /// The descriptions of the families: calls, durations and calls in
+    /// flight.
+    pub(super) fn descs(&self) -> [&Desc; 3] {
+        [
+            &self.operations_desc,
+            &self.durations_desc,
+            &self.in_flight_desc,
+        ]
     }
 
     /// Finite upper bounds of the duration buckets, in seconds.

@@ -98,7 +98,10 @@ pub fn prometheus_rules() -> String {
     for module in &modules {
         write_recording_rules(&mut yaml, module);
     }
-    for module in modules.iter().filter(|module| !module.objectives.is_empty()) {
+    for module in modules
+        .iter()
+        .filter(|module| !module.objectives.is_empty())
+    {
         write_objective_alerts(&mut yaml, module);
     }
     yaml
@@ -134,7 +137,10 @@ fn modules<'a>(operations: impl Iterator<Item = &'a Operation>) -> Vec<Module<'a
 
 /// `label_replace(expr, "module", "<module>", "", "")`: adds the label.
 fn with_module(expr: &str, module: &str) -> String {
-    format!(r#"label_replace({expr}, "module", {}, "", "")"#, quoted(module))
+    format!(
+        r#"label_replace({expr}, "module", {}, "", "")"#,
+        quoted(module)
+    )
 }
 
 fn write_rule(yaml: &mut String, kind: &str, name: &str, expr: &str) {
@@ -150,7 +156,10 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
     let calls = format!("rustok_{name}_operations_total");
     let buckets = format!("rustok_{name}_operation_duration_seconds_bucket");
     let this = format!("module={}", quoted(name));
-    let _ = writeln!(yaml, "  - name: rustok-module-{name}\n    interval: 30s\n    rules:");
+    let _ = writeln!(
+        yaml,
+        "  - name: rustok-module-{name}\n    interval: 30s\n    rules:"
+    );
     let rules = [
         (
             "rustok:operations:rate5m",
@@ -161,7 +170,10 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
         ),
         (
             "rustok:operation_duration_seconds_bucket:rate5m",
-            with_module(&format!("sum by (operation, le) (rate({buckets}[5m]))"), name),
+            with_module(
+                &format!("sum by (operation, le) (rate({buckets}[5m]))"),
+                name,
+            ),
         ),
         (
             "rustok:operation_error_ratio:rate5m",
@@ -192,7 +204,8 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
                 let failed = format!(
                     "sum by (operation) (rate({calls}{{operation=~{ops},status=~\"error|panic\"}}[{window}]))"
                 );
-                let all = format!("sum by (operation) (rate({calls}{{operation=~{ops}}}[{window}]))");
+                let all =
+                    format!("sum by (operation) (rate({calls}{{operation=~{ops}}}[{window}]))");
                 let ratio = with_module(&format!("{failed}\n/\n{all}"), name);
                 let expr = format!(
                     r#"label_replace({ratio}, "objective", {}, "", "")"#,
@@ -243,7 +256,12 @@ fn write_objective_alerts(yaml: &mut String, module: &Module<'_>) {
         if let Some(percent) = objective.success_percent() {
             let budget = budget(percent);
             for severity in ["page", "ticket"] {
-                let expr = burn_condition("rustok:objective_failure_ratio", &selector, budget, severity);
+                let expr = burn_condition(
+                    "rustok:objective_failure_ratio",
+                    &selector,
+                    budget,
+                    severity,
+                );
                 write_alert(
                     yaml,
                     "RustokOperationErrorBudgetBurn",
@@ -260,7 +278,8 @@ fn write_objective_alerts(yaml: &mut String, module: &Module<'_>) {
         if let Some(latency) = objective.latency_objective() {
             let budget = budget(latency.percent());
             for severity in ["page", "ticket"] {
-                let expr = burn_condition("rustok:objective_slow_ratio", &selector, budget, severity);
+                let expr =
+                    burn_condition("rustok:objective_slow_ratio", &selector, budget, severity);
                 write_alert(
                     yaml,
                     "RustokOperationLatencyBudgetBurn",

@@ -18,6 +18,7 @@ pub(crate) struct Guard {
 impl Guard {
     #[inline]
     pub(crate) fn start(recorder: &'static Recorder) -> Self {
+        recorder.start();
         Guard {
             recorder,
             started: clock::now(),

@@ -1,15 +1,19 @@
 //! The counts of one series: a stripe per thread slot, summed when read.
 //!
 //! A stripe holds the count of each [`End`], the sum of durations in
-//! nanoseconds, and one count per finite histogram bucket (not cumulative).
-//! The histogram's `_count` is the sum of the end counts, so it always
-//! matches them in a render.
+//! nanoseconds, the calls started, and one count per finite histogram
+//! bucket (not cumulative). The histogram's `_count` is the sum of the end
+//! counts, so it always matches them in a render; calls in flight are the
+//! calls started less those ended.
 //!
-//! Ordering: a writer bumps the end count before the bucket count, the
-//! bucket with `Release`; a reader loads buckets (`Acquire`) before ends. So
-//! a read never shows a call in a bucket but not in `_count`, which would
-//! make a finite bucket exceed `+Inf`. Tags are counted after the stripe and
-//! read before it, for the same reason: tagged calls never exceed the calls.
+//! Ordering: a writer bumps the end count (`Release`) before the bucket
+//! count (`Release`); a reader loads every stripe's buckets, then every
+//! stripe's ends (`Acquire`), then every stripe's starts. So a read never
+//! shows a call in a bucket but not in `_count`, which would make a finite
+//! bucket exceed `+Inf`, and never an end without its start (the start
+//! happened before the end, even on another thread), so calls in flight are
+//! never negative. Tags are counted after the stripe and read before it, for
+//! the same reason: tagged calls never exceed the calls.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,7 +49,8 @@ impl End {
 }
 
 const SUM: usize = End::COUNT;
-const FIRST_BUCKET: usize = SUM + 1;
+const STARTED: usize = SUM + 1;
+const FIRST_BUCKET: usize = STARTED + 1;
 
 /// The counts of one series.
 pub(crate) struct Recorder {
@@ -66,6 +71,8 @@ pub(crate) struct Recorder {
 pub(crate) struct Snapshot {
     /// Calls by [`End::index`].
     pub(crate) by_end: [u64; End::COUNT],
+    /// Calls started: those not ended are in flight.
+    pub(crate) started: u64,
     pub(crate) sum_nanos: u64,
     /// Per finite bucket, not cumulative.
     pub(crate) buckets: Vec<u64>,
@@ -95,6 +102,11 @@ impl Snapshot {
         self.calls(end).saturating_sub(tagged)
     }
 
+    /// Calls started and not ended yet.
+    pub(crate) fn in_flight(&self) -> u64 {
+        self.started.saturating_sub(self.total())
+    }
+
     /// The sum of durations in seconds.
     #[allow(clippy::cast_precision_loss)]
     pub(crate) fn sum_seconds(&self) -> f64 {
@@ -115,6 +127,20 @@ impl Recorder {
         }
     }
 
+    /// Counts one call as started (in flight until [`record`](Self::record)).
+    #[inline]
+    pub(crate) fn start(&self) {
+        match thread_slot::current() {
+            // This thread is the stripe's only writer.
+            Some(slot) => add_owned(self.owned_stripe(slot).cell(STARTED), 1, Ordering::Relaxed),
+            None => {
+                self.shared_stripe()
+                    .cell(STARTED)
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// Records one call that ended with `end`, with an optional tag, after
     /// `nanos`.
     #[inline]
@@ -124,22 +150,18 @@ impl Recorder {
             .iter()
             .position(|&bound| nanos <= bound)
             .map(|index| FIRST_BUCKET + index);
-        let counters = self.bounds_nanos.len() + FIRST_BUCKET;
         if let Some(slot) = thread_slot::current() {
-            let stripe = self.owned[slot].get_or_init(|| {
-                self.owned_end.fetch_max(slot + 1, Ordering::Relaxed);
-                Stripe::new(counters)
-            });
-            // This thread is the stripe's only writer.
-            add_owned(stripe.cell(end.index()), 1, Ordering::Relaxed);
+            let stripe = self.owned_stripe(slot);
+            // This thread is the stripe's only writer: a plain load and store.
             add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
+            add_owned(stripe.cell(end.index()), 1, Ordering::Release);
             if let Some(bucket) = bucket {
                 add_owned(stripe.cell(bucket), 1, Ordering::Release);
             }
         } else {
-            let stripe = self.shared.get_or_init(|| Stripe::new(counters));
-            stripe.cell(end.index()).fetch_add(1, Ordering::Relaxed);
+            let stripe = self.shared_stripe();
             stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
+            stripe.cell(end.index()).fetch_add(1, Ordering::Release);
             if let Some(bucket) = bucket {
                 stripe.cell(bucket).fetch_add(1, Ordering::Release);
             }
@@ -149,6 +171,23 @@ impl Recorder {
                 .get_or_init(|| Box::new(Tags::new()))
                 .count(end, tag);
         }
+    }
+
+    #[inline]
+    fn owned_stripe(&self, slot: usize) -> &Stripe {
+        self.owned[slot].get_or_init(|| {
+            self.owned_end.fetch_max(slot + 1, Ordering::Relaxed);
+            Stripe::new(self.counters())
+        })
+    }
+
+    #[inline]
+    fn shared_stripe(&self) -> &Stripe {
+        self.shared.get_or_init(|| Stripe::new(self.counters()))
+    }
+
+    fn counters(&self) -> usize {
+        FIRST_BUCKET + self.bounds_nanos.len()
     }
 
     /// Adds this recorder's counts into `into`, which must have as many
@@ -161,17 +200,30 @@ impl Recorder {
         // A call that finished before this read happened-before it, and so did
         // the `fetch_max` of its slot: `Relaxed` cannot miss that stripe.
         let owned = &self.owned[..self.owned_end.load(Ordering::Relaxed)];
+        let stripes = || {
+            std::iter::once(&self.shared)
+                .chain(owned)
+                .filter_map(OnceLock::get)
+        };
+        for stripe in stripes() {
+            for (index, bucket) in into.buckets.iter_mut().enumerate() {
+                *bucket += stripe.cell(FIRST_BUCKET + index).load(Ordering::Acquire);
+            }
+        }
+        for stripe in stripes() {
+            for (index, count) in into.by_end.iter_mut().enumerate() {
+                *count += stripe.cell(index).load(Ordering::Acquire);
+            }
+            into.sum_nanos += stripe.cell(SUM).load(Ordering::Relaxed);
+        }
+        // Again, for the stripes made meanwhile: a call whose end was read
+        // above made its stripe before that end, so its start is seen too.
+        let owned = &self.owned[..self.owned_end.load(Ordering::Relaxed)];
         let stripes = std::iter::once(&self.shared)
             .chain(owned)
             .filter_map(OnceLock::get);
         for stripe in stripes {
-            for (index, bucket) in into.buckets.iter_mut().enumerate() {
-                *bucket += stripe.cell(FIRST_BUCKET + index).load(Ordering::Acquire);
-            }
-            for (index, count) in into.by_end.iter_mut().enumerate() {
-                *count += stripe.cell(index).load(Ordering::Relaxed);
-            }
-            into.sum_nanos += stripe.cell(SUM).load(Ordering::Relaxed);
+            into.started += stripe.cell(STARTED).load(Ordering::Relaxed);
         }
     }
 }
@@ -219,6 +271,24 @@ mod tests {
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.calls(End::Returned), 4_000);
         assert_eq!(snapshot.buckets, [4_000]);
+    }
+
+    #[test]
+    fn calls_started_and_not_ended_are_in_flight_whatever_thread_ends_them() {
+        let recorder = Recorder::new(&[1.0]);
+        recorder.start();
+        recorder.start();
+        recorder.start();
+        recorder.record(End::Returned, None, 1);
+        // Started here, ended on another thread: an async call that resumed
+        // on another worker.
+        std::thread::scope(|scope| {
+            scope.spawn(|| recorder.record(End::Abandoned, None, 1));
+        });
+        let snapshot = snapshot(&recorder);
+        assert_eq!(snapshot.started, 3);
+        assert_eq!(snapshot.total(), 2);
+        assert_eq!(snapshot.in_flight(), 1);
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //! Prometheus. The README's main command:
 //!
 //! ```text
-//! cargo run --example server -- [--listen ADDR] [--token TOKEN] [--traffic]
+//! cargo run --example server -- [--listen ADDR] [--token TOKEN] [--traffic] [--print-rules]
 //! ```
 //!
 //! - `--listen ADDR`: where to listen (default `127.0.0.1:9898`; port 0 picks one).
 //! - `--token TOKEN` (or `RUSTOK_METRICS_TOKEN`): scrapes must send
 //!   `Authorization: Bearer TOKEN`.
 //! - `--traffic`: send a little traffic to itself, so the numbers move.
+//! - `--print-rules`: print the Prometheus rules for its modules and
+//!   objectives (`docs/prometheus/rustok.rules.yml`) and exit.
 //!
 //! Ctrl-C stops it cleanly.
 
@@ -36,12 +38,14 @@ struct Options {
     listen: SocketAddr,
     endpoint: MetricsEndpoint,
     traffic: bool,
+    print_rules: bool,
 }
 
 fn options() -> Result<Options, String> {
     let mut listen: SocketAddr = ([127, 0, 0, 1], 9898).into();
     let mut endpoint = MetricsEndpoint::from_env();
     let mut traffic = false;
+    let mut print_rules = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -57,9 +61,10 @@ fn options() -> Result<Options, String> {
                 endpoint = MetricsEndpoint::with_token(args.next().ok_or("--token needs a value")?);
             }
             "--traffic" => traffic = true,
+            "--print-rules" => print_rules = true,
             "--help" | "-h" => {
                 return Err(format!(
-                    "usage: server [--listen ADDR] [--token TOKEN] [--traffic]\n\
+                    "usage: server [--listen ADDR] [--token TOKEN] [--traffic] [--print-rules]\n\
                      the token may also come from {TOKEN_ENV}"
                 ));
             }
@@ -70,6 +75,7 @@ fn options() -> Result<Options, String> {
         listen,
         endpoint,
         traffic,
+        print_rules,
     })
 }
 
@@ -188,6 +194,11 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    if options.print_rules {
+        print!("{}", rustok_metrics::prometheus_rules());
+        return;
+    }
+    rustok_metrics::build_info!();
     let listener = match TcpListener::bind(options.listen).await {
         Ok(listener) => listener,
         Err(error) => {

@@ -135,19 +135,19 @@ fn modules<'a>(operations: impl Iterator<Item = &'a Operation>) -> Vec<Module<'a
         .collect()
 }
 
-/// `label_replace(expr, "module", "<module>", "", "")`: adds the label.
-fn with_module(expr: &str, module: &str) -> String {
-    format!(
-        r#"label_replace({expr}, "module", {}, "", "")"#,
-        quoted(module)
-    )
-}
-
-fn write_rule(yaml: &mut String, kind: &str, name: &str, expr: &str) {
+/// One rule; `labels` are added to every series it records, and tell
+/// apart the rules of the same name in different modules' groups.
+fn write_rule(yaml: &mut String, kind: &str, name: &str, expr: &str, labels: &[(&str, &str)]) {
     let _ = writeln!(yaml, "      - {kind}: {name}");
     let _ = writeln!(yaml, "        expr: |");
     for line in expr.lines() {
         let _ = writeln!(yaml, "          {line}");
+    }
+    if !labels.is_empty() {
+        let _ = writeln!(yaml, "        labels:");
+        for (label, value) in labels {
+            let _ = writeln!(yaml, "          {label}: {}", quoted(value));
+        }
     }
 }
 
@@ -163,17 +163,11 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
     let rules = [
         (
             "rustok:operations:rate5m",
-            with_module(
-                &format!("sum by (operation, kind, status) (rate({calls}[5m]))"),
-                name,
-            ),
+            format!("sum by (operation, kind, status) (rate({calls}[5m]))"),
         ),
         (
             "rustok:operation_duration_seconds_bucket:rate5m",
-            with_module(
-                &format!("sum by (operation, le) (rate({buckets}[5m]))"),
-                name,
-            ),
+            format!("sum by (operation, le) (rate({buckets}[5m]))"),
         ),
         (
             "rustok:operation_error_ratio:rate5m",
@@ -195,7 +189,7 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
         ),
     ];
     for (record, expr) in &rules {
-        write_rule(yaml, "record", record, expr);
+        write_rule(yaml, "record", record, expr, &[("module", name)]);
     }
     for (objective, ops) in &module.objectives {
         let ops = any_of(ops);
@@ -206,16 +200,12 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
                 );
                 let all =
                     format!("sum by (operation) (rate({calls}{{operation=~{ops}}}[{window}]))");
-                let ratio = with_module(&format!("{failed}\n/\n{all}"), name);
-                let expr = format!(
-                    r#"label_replace({ratio}, "objective", {}, "", "")"#,
-                    quoted(objective.name())
-                );
                 write_rule(
                     yaml,
                     "record",
                     &format!("rustok:objective_failure_ratio:rate{window}"),
-                    &expr,
+                    &format!("{failed}\n/\n{all}"),
+                    &[("module", name), ("objective", objective.name())],
                 );
             }
         }
@@ -228,16 +218,12 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
                 let all = format!(
                     "sum by (operation) (rate({buckets}{{operation=~{ops},le=\"+Inf\"}}[{window}]))"
                 );
-                let ratio = with_module(&format!("1 - (\n  {fast}\n  /\n  {all}\n)"), name);
-                let expr = format!(
-                    r#"label_replace({ratio}, "objective", {}, "", "")"#,
-                    quoted(objective.name())
-                );
                 write_rule(
                     yaml,
                     "record",
                     &format!("rustok:objective_slow_ratio:rate{window}"),
-                    &expr,
+                    &format!("1 - (\n  {fast}\n  /\n  {all}\n)"),
+                    &[("module", name), ("objective", objective.name())],
                 );
             }
         }
@@ -330,7 +316,7 @@ fn write_alert(
     objective: &Objective,
     summary: &str,
 ) {
-    write_rule(yaml, "alert", alert, expr);
+    write_rule(yaml, "alert", alert, expr, &[]);
     let _ = writeln!(yaml, "        for: {}", pending_for(severity));
     let _ = writeln!(yaml, "        labels:");
     let _ = writeln!(yaml, "          severity: {severity}");

@@ -42,14 +42,21 @@ pub fn catalogue_markdown() -> String {
         };
         let objective = op.objective().map_or_else(|| "none".to_owned(), describe);
         let module = op.module();
+        let kind_selector = if op.has_computed_kind() {
+            String::new()
+        } else {
+            format!(",kind={:?}", op.kind())
+        };
         let series = format!(
-            "`rustok_{module}_operations_total`, `rustok_{module}_operation_duration_seconds`"
+            "`rustok_{module}_{{operations_total,operation_duration_seconds,operations_in_flight}}{{operation={:?}{kind_selector}}}`",
+            op.operation()
         );
         let _ = writeln!(
             text,
-            "| {module} | {} | {kind} | {objective} | {series} | `{}:{}` |",
+            "| {module} | {} | {kind} | {objective} | {} | `{}:{}` |",
             cell(op.operation()),
-            op.file(),
+            cell(&series),
+            normalized(op.file()),
             op.line()
         );
     }
@@ -69,6 +76,22 @@ fn describe(objective: &Objective) -> String {
         ));
     }
     format!("{}: {}", cell(objective.name()), targets.join(", "))
+}
+
+/// `file` without `dir/..` steps: a module included with `#[path]` from a
+/// test reads as the file it is.
+fn normalized(file: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in file.split('/') {
+        match part {
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            "." => {}
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
 }
 
 /// Text that cannot break the table.
@@ -149,7 +172,16 @@ fn diff(old: &str, new: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::diff;
+    use super::{diff, normalized};
+
+    #[test]
+    fn paths_lose_their_detours() {
+        assert_eq!(
+            normalized("examples/tests/../platform.rs"),
+            "examples/platform.rs"
+        );
+        assert_eq!(normalized("../x/./y.rs"), "../x/y.rs");
+    }
 
     #[test]
     fn the_diff_shows_only_changed_lines() {

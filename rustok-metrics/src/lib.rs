@@ -125,6 +125,7 @@ mod error;
 pub mod http;
 mod label;
 mod lock;
+mod model;
 mod module;
 mod outcome;
 mod proto;
@@ -147,7 +148,7 @@ pub use module::{
 };
 pub use outcome::Status;
 pub use registry::registry;
-pub use render::{MetricsHandle, render_metrics};
+pub use render::{Format, MetricsHandle, render_into, render_metrics};
 
 /// The old static names at the crate root, where code written before
 /// `#[metered]` finds them. Deprecated: see [`compat`].

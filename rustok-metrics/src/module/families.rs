@@ -6,11 +6,12 @@ use prometheus::core::Desc;
 
 use super::by_hand::{OperationDurations, OperationsTotal};
 use super::call_site::{CallSite, SiteEntry};
-use super::collector::ModuleCollector;
+use super::collector::ModuleFamilies;
 use super::settings::Settings;
 use crate::lock::lock;
-use crate::proto::desc;
-use crate::registry::adopt;
+use crate::model::Bounds;
+use crate::proto::{ProtoSink, desc};
+use crate::registry::{Adopted, adopt};
 
 /// The two families every module has:
 /// `rustok_<module>_operations_total{operation, kind, status, error_kind}`
@@ -37,6 +38,8 @@ pub struct ModuleMetrics {
     operations_total: OperationsTotal,
     operation_duration_seconds: OperationDurations,
     settings: Settings,
+    /// The duration buckets' bounds with their `le` labels.
+    bounds: Bounds,
     /// Every call site of the module: those registered before `main`, and
     /// any other (built at run time) from its first call on.
     sites: Mutex<Vec<&'static CallSite>>,
@@ -65,6 +68,7 @@ impl ModuleMetrics {
             durations_desc,
             operations_total: OperationsTotal::default(),
             operation_duration_seconds: OperationDurations::new(&settings.buckets),
+            bounds: Bounds::new(&settings.buckets),
             settings,
             sites: Mutex::new(
                 inventory::iter::<SiteEntry>()
@@ -73,7 +77,9 @@ impl ModuleMetrics {
                     .collect(),
             ),
         }));
-        adopt(Box::leak(Box::new(ModuleCollector::new(metrics))));
+        adopt(Adopted::Ours(Box::leak(Box::new(ModuleFamilies::new(
+            metrics,
+        )))));
         metrics
     }
 
@@ -108,7 +114,9 @@ impl ModuleMetrics {
     /// ```
     #[must_use]
     pub fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
-        super::collector::collect(self)
+        let mut sink = ProtoSink::default();
+        super::collector::write(self, &mut sink, false);
+        sink.into_families()
     }
 
     /// The descriptions of the two families: names, help and labels.
@@ -119,6 +127,11 @@ impl ModuleMetrics {
     /// Finite upper bounds of the duration buckets, in seconds.
     pub(super) fn bounds(&self) -> &[f64] {
         &self.settings.buckets
+    }
+
+    /// The same bounds with their `le` labels, for rendering.
+    pub(super) fn labelled_bounds(&self) -> &Bounds {
+        &self.bounds
     }
 
     pub(super) fn label_cap(&self) -> usize {

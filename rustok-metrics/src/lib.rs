@@ -34,6 +34,7 @@
 //! checkout(3).unwrap();
 //!
 //! let text = rustok_metrics::render_metrics()?; // Prometheus text format 0.0.4
+//! // or any format into a buffer: rustok_metrics::render_into(Format::OpenMetrics, &mut buf)
 //! assert!(text.contains(
 //!     r#"rustok_content_operations_total{error_kind="",kind="post",operation="create",status="error"} 1"#
 //! ));
@@ -114,8 +115,13 @@
 //   `record`, `registry`, `proto` and `render`.
 // - `platform/`: the RusToK platform's business gauges; `compat`: the old
 //   static names, deprecated.
-// - `registry` (the process registry and how our families get into it),
-//   `proto` (building `prometheus` families) and `render` (the exposition).
+// - `model`: the exposition's data model (family heads, samples, the `Sink`
+//   every encoder implements); a leaf.
+// - `registry` (the process registry and how our families get into it) and
+//   `proto` (our families as `prometheus` objects, for `gather()`).
+// - `render/`: one encoder per format (text 0.0.4, OpenMetrics, protobuf),
+//   choosing a format from `Accept`, and the render itself; uses `model`,
+//   `registry` and `module`.
 // - Leaves: `label` (what may be a label value), `outcome` (the `status`
 //   label and how a return value maps to it), `error`, `lock`.
 // - `__private`: everything generated code names, in one file.

@@ -119,6 +119,12 @@ impl ModuleMetrics {
         sink.into_families()
     }
 
+    /// Writes this module's two families into `sink`, from one read of its
+    /// recorders, both even when they have no series yet.
+    pub(crate) fn write(&self, sink: &mut dyn crate::model::Sink) {
+        super::collector::write(self, sink, false);
+    }
+
     /// The descriptions of the two families: names, help and labels.
     pub(super) fn descs(&self) -> [&Desc; 2] {
         [&self.operations_desc, &self.durations_desc]

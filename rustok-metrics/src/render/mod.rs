@@ -142,20 +142,48 @@ impl MetricsHandle {
         }
         let others = gather_others();
         let families = Families::read(&others);
-        match format {
-            Format::Text => {
-                let mut encoder = TextEncoder::new(out, Flavor::Prometheus004);
-                families.write(&mut encoder);
-                encoder.finish();
-            }
-            Format::OpenMetrics => {
-                let mut encoder = TextEncoder::new(out, Flavor::OpenMetrics);
-                families.write(&mut encoder);
-                encoder.finish();
-            }
-            Format::Protobuf => families.write(&mut ProtobufEncoder::new(out)),
-        }
+        encode(format, out, |sink| families.write(sink));
         Ok(())
+    }
+}
+
+impl crate::ModuleMetrics {
+    /// This module's two families alone, in `format`, appended to `out`:
+    /// for an endpoint per module, or to measure one module's render.
+    /// [`render_into`] includes them with everything else.
+    ///
+    /// ```
+    /// use rustok_metrics::Format;
+    ///
+    /// let module = rustok_metrics::module_metrics("docs_module_render")?;
+    /// module.operations_total().with_label_values(&["import", "", "success"]).inc();
+    /// let mut text = Vec::new();
+    /// module.render_into(Format::Text, &mut text);
+    /// assert!(String::from_utf8(text).unwrap().contains(
+    ///     r#"rustok_docs_module_render_operations_total{error_kind="",kind="",operation="import",status="success"} 1"#
+    /// ));
+    /// # Ok::<(), rustok_metrics::TelemetryError>(())
+    /// ```
+    pub fn render_into(&self, format: Format, out: &mut Vec<u8>) {
+        encode(format, out, |sink| self.write(sink));
+    }
+}
+
+/// Writes what `write` writes in `format` into `out`, ended as the format
+/// requires.
+fn encode(format: Format, out: &mut Vec<u8>, write: impl FnOnce(&mut dyn Sink)) {
+    match format {
+        Format::Text | Format::OpenMetrics => {
+            let flavor = if format == Format::Text {
+                Flavor::Prometheus004
+            } else {
+                Flavor::OpenMetrics
+            };
+            let mut encoder = TextEncoder::new(out, flavor);
+            write(&mut encoder);
+            encoder.finish();
+        }
+        Format::Protobuf => write(&mut ProtobufEncoder::new(out)),
     }
 }
 

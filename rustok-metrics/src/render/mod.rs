@@ -241,7 +241,7 @@ impl<'a> Families<'a> {
                     .map(|family| (family.name(), Next::Gathered(family))),
             )
             .collect();
-        next.sort_by(|(a, _), (b, _)| a.cmp(b));
+        next.sort_by_key(|(name, _)| *name);
         for (_, family) in next {
             match family {
                 Next::Ours(family) => family.write(sink),

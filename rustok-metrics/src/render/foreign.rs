@@ -1,7 +1,7 @@
 //! Families other collectors of the registry gather (the process metrics,
 //! a user's own), translated into the model so every format writes them.
 
-use prometheus::proto::{MetricFamily, MetricType};
+use prometheus::proto::{self, MetricFamily, MetricType};
 
 use crate::model::{Bounds, Head, Histogram, Kind, Scalar, Sink, Summary, Value};
 
@@ -89,3 +89,36 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
         sink.end_family();
     }
 }
+
+// A counter's or gauge's value is `get_value()` in `prometheus`' plain proto
+// types and `value()` in those of its `protobuf` feature, which a user crate
+// may turn on. Each trait supplies the name the build lacks from the name it
+// has: inherent methods win, so `get_value()` below reaches the real getter
+// in either build, and neither trait method calls itself.
+#[allow(dead_code)] // unused in the plain build
+trait GetValue {
+    fn get_value(&self) -> f64;
+}
+
+#[allow(dead_code)] // unused in the `protobuf` build
+trait ValueOf {
+    fn value(&self) -> f64;
+}
+
+macro_rules! read_value_either_way {
+    ($($proto:ty),*) => {$(
+        impl GetValue for $proto {
+            fn get_value(&self) -> f64 {
+                self.value()
+            }
+        }
+
+        impl ValueOf for $proto {
+            fn value(&self) -> f64 {
+                self.get_value()
+            }
+        }
+    )*};
+}
+
+read_value_either_way!(proto::Counter, proto::Gauge);

@@ -1,38 +1,90 @@
-//! Cost of rendering the registry for 10, 100 and 1,000 metered operations
-//! with 4 statuses each, against the same series held in plain
-//! `IntCounterVec`/`HistogramVec` (with the same four counter labels,
-//! `error_kind` included) and encoded with `TextEncoder`.
+//! Cost of rendering one module's families, against the same series held in
+//! plain `IntCounterVec`/`HistogramVec` (with the same four counter labels,
+//! `error_kind` included) and encoded with `TextEncoder`:
+//!
+//! - 10, 100 and 1,000 operations of one kind;
+//! - 200 operations x 25 kinds (5,000 series of each family, about 95,000
+//!   lines), in each of our three formats.
 //!
 //! `cargo bench -p rustok-metrics-benches --bench render`
 //!
 //! Each size uses its own module and its own `prometheus::Registry` for the
-//! baseline, and the registry holds nothing else (no process metrics are
-//! counted against us: the render is of a module's families only).
+//! baseline, and nothing else is rendered (no process metrics are counted
+//! against us). Before criterion runs, it prints lines per render, ns per
+//! line from a quick timing, and allocations per render (a counting global
+//! allocator), for the table in docs/benchmarks.md.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 use rustok_metrics::__private::{CallSite, Outcome};
-use rustok_metrics::Status;
+use rustok_metrics::{Format, ModuleMetrics, Status};
 
-const SIZES: [usize; 3] = [10, 100, 1_000];
+struct Counting;
 
-/// `count` call sites in `module`, each with four status series.
-fn metered_sites(module: &'static str, count: usize) {
-    for op in 0..count {
-        let operation: &'static str = Box::leak(format!("op_{op}").into_boxed_str());
-        let site = CallSite::new(module, operation, "post", false, file!(), line!());
-        let site: &'static CallSite = Box::leak(Box::new(site));
-        // Every status renders, at zero if never recorded; record three.
-        site.start().finish(Outcome::Success);
-        site.start().finish(Outcome::Error { error_kind: None });
-        drop(site.start()); // cancelled
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards to the system allocator, counting calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract is the system allocator's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
-fn baseline(count: usize) -> Registry {
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// (module, operations, kinds per operation).
+const SIZES: [(&str, usize, usize); 4] = [
+    ("render_10", 10, 1),
+    ("render_100", 100, 1),
+    ("render_1000", 1_000, 1),
+    ("render_200x25", 200, 25),
+];
+
+fn kind_name(kind: usize, kinds: usize) -> String {
+    if kinds == 1 {
+        "post".to_owned()
+    } else {
+        format!("kind_{kind}")
+    }
+}
+
+/// `operations x kinds` call sites in `module`, each with four status series.
+fn metered_sites(module: &'static str, operations: usize, kinds: usize) -> &'static ModuleMetrics {
+    for op in 0..operations {
+        let operation: &'static str = Box::leak(format!("op_{op}").into_boxed_str());
+        for kind in 0..kinds {
+            let kind: &'static str = Box::leak(kind_name(kind, kinds).into_boxed_str());
+            let site = CallSite::new(module, operation, kind, false, file!(), line!());
+            let site: &'static CallSite = Box::leak(Box::new(site));
+            // Every status renders, at zero if never recorded; record three.
+            site.start().finish(Outcome::Success);
+            site.start().finish(Outcome::Error { error_kind: None });
+            drop(site.start()); // cancelled
+        }
+    }
+    rustok_metrics::module_metrics(module).unwrap()
+}
+
+fn baseline(operations: usize, kinds: usize) -> Registry {
     let registry = Registry::new();
     let calls = IntCounterVec::new(
         Opts::new("baseline_operations_total", "Calls."),
@@ -44,15 +96,18 @@ fn baseline(count: usize) -> Registry {
         &["operation", "kind"],
     )
     .unwrap();
-    for op in 0..count {
+    for op in 0..operations {
         let operation = format!("op_{op}");
-        for status in Status::ALL {
-            calls
-                .with_label_values(&[operation.as_str(), "post", status.as_str(), ""])
-                .inc();
-            durations
-                .with_label_values(&[operation.as_str(), "post"])
-                .observe(0.000_01);
+        for kind in 0..kinds {
+            let kind = kind_name(kind, kinds);
+            for status in Status::ALL {
+                calls
+                    .with_label_values(&[operation.as_str(), &kind, status.as_str(), ""])
+                    .inc();
+                durations
+                    .with_label_values(&[operation.as_str(), &kind])
+                    .observe(0.000_01);
+            }
         }
     }
     registry.register(Box::new(calls)).unwrap();
@@ -60,35 +115,13 @@ fn baseline(count: usize) -> Registry {
     registry
 }
 
-fn render(c: &mut Criterion) {
-    for (size, module) in SIZES
-        .into_iter()
-        .zip(["render_10", "render_100", "render_1000"])
-    {
-        metered_sites(module, size);
-        // The module's families alone, rendered the way `render_metrics` does.
-        let ours = Registry::new();
-        ours.register(Box::new(ModuleOnly(
-            rustok_metrics::module_metrics(module).unwrap(),
-        )))
-        .unwrap();
-        let theirs = baseline(size);
-
-        let mut group = c.benchmark_group(format!("render_{size}"));
-        group.bench_function(BenchmarkId::from_parameter("rustok_render_metrics"), |b| {
-            b.iter(|| encode(&ours));
-        });
-        group.bench_function(
-            BenchmarkId::from_parameter("prometheus_text_encoder"),
-            |b| {
-                b.iter(|| encode(&theirs));
-            },
-        );
-        group.finish();
-    }
+fn ours(module: &ModuleMetrics, format: Format, out: &mut Vec<u8>) {
+    out.clear();
+    module.render_into(format, out);
+    black_box(out);
 }
 
-fn encode(registry: &Registry) -> String {
+fn theirs(registry: &Registry) -> String {
     let mut text = String::new();
     TextEncoder::new()
         .encode_utf8(&registry.gather(), &mut text)
@@ -96,16 +129,72 @@ fn encode(registry: &Registry) -> String {
     black_box(text)
 }
 
-/// One module's families, without the rest of the global registry.
-struct ModuleOnly(&'static rustok_metrics::ModuleMetrics);
+/// Lines, ns per line (best of 5) and allocations of one render.
+fn measure(what: &str, lines: usize, mut render: impl FnMut()) {
+    render(); // warm: buffers grown, lazies made
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    render();
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    let best = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            render();
+            start.elapsed()
+        })
+        .min()
+        .unwrap();
+    #[allow(clippy::cast_precision_loss)]
+    let per_line = best.as_nanos() as f64 / lines as f64;
+    println!(
+        "render-table | {what} | {lines} lines | {per_line:.1} ns/line | {allocations} allocations"
+    );
+}
 
-impl prometheus::core::Collector for ModuleOnly {
-    fn desc(&self) -> Vec<&prometheus::core::Desc> {
-        Vec::new()
-    }
+fn render(c: &mut Criterion) {
+    for (module, operations, kinds) in SIZES {
+        let families = metered_sites(module, operations, kinds);
+        let registry = baseline(operations, kinds);
+        let mut buffer = Vec::new();
+        let formats: &[(&str, Format)] = if kinds == 1 {
+            &[("rustok_text", Format::Text)]
+        } else {
+            &[
+                ("rustok_text", Format::Text),
+                ("rustok_openmetrics", Format::OpenMetrics),
+                ("rustok_protobuf", Format::Protobuf),
+            ]
+        };
+        let text_lines = {
+            ours(families, Format::Text, &mut buffer);
+            buffer.iter().filter(|&&byte| byte == b'\n').count()
+        };
+        for (name, format) in formats {
+            measure(&format!("{module} {name}"), text_lines, || {
+                ours(families, *format, &mut buffer);
+            });
+        }
+        let baseline_lines = theirs(&registry).lines().count();
+        measure(
+            &format!("{module} prometheus_text_encoder"),
+            baseline_lines,
+            || {
+                theirs(&registry);
+            },
+        );
 
-    fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
-        self.0.collect()
+        let mut group = c.benchmark_group(module);
+        for (name, format) in formats {
+            group.bench_function(BenchmarkId::from_parameter(name), |b| {
+                b.iter(|| ours(families, *format, &mut buffer));
+            });
+        }
+        group.bench_function(
+            BenchmarkId::from_parameter("prometheus_text_encoder"),
+            |b| {
+                b.iter(|| theirs(&registry));
+            },
+        );
+        group.finish();
     }
 }
 

@@ -48,19 +48,30 @@ def per_call_table():
     return "\n".join(lines), one, two
 
 
+RENDER_GROUPS = [("render_10", 10, 1), ("render_100", 100, 1), ("render_1000", 1000, 1), ("render_200x25", 200, 25)]
+RENDER_FORMATS = [("rustok_text", "text 0.0.4"), ("rustok_openmetrics", "OpenMetrics"), ("rustok_protobuf", "protobuf")]
+
+
 def render_table():
-    groups = sorted(p.name for p in CRITERION.glob("render_*"))
-    if not groups:
-        return ""
-    lines = ["| operations | series | rustok `render_metrics()` (µs) | prometheus vecs + `TextEncoder` (µs) | ratio |", "|---:|---:|---:|---:|---:|"]
-    for group in sorted(groups, key=lambda g: int(g.split("_")[1])):
-        ops = int(group.split("_")[1])
-        ours = median_ns(group, "rustok_render_metrics")
+    lines = [
+        "| module | series (counter + histogram) | lines (text) | format | rustok (µs) | ns/line | prometheus vecs + `TextEncoder` (µs) | ns/line | speed-up |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for group, ops, kinds in RENDER_GROUPS:
         base = median_ns(group, "prometheus_text_encoder")
-        if ours is None or base is None:
+        if base is None:
             continue
-        lines.append(f"| {ops} | {ops * 4} | {ours / 1000:.1f} | {base / 1000:.1f} | {ours / base:.2f} |")
-    return "\n".join(lines)
+        series = ops * kinds
+        text_lines = series * 4 + series * 14 + 4  # 4 statuses; 11 buckets, +Inf, _sum, _count; HELP/TYPE
+        for variant, label in RENDER_FORMATS:
+            ours = median_ns(group, variant)
+            if ours is None:
+                continue
+            lines.append(
+                f"| {ops} ops x {kinds} kinds | {series * 4} + {series} | {text_lines} | {label} | {ours / 1000:.1f} | "
+                f"{ours / text_lines:.1f} | {base / 1000:.1f} | {base / text_lines:.1f} | {base / ours:.1f}x |"
+            )
+    return "\n".join(lines) if len(lines) > 2 else ""
 
 
 def svg_chart(one, two, path):

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use prometheus::{IntGaugeVec, Opts};
 
 use crate::proto::valid;
-use crate::registry::adopt;
+use crate::registry::{Adopted, adopt};
 
 /// Registers `rustok_build_info{version, revision} 1` with the application's
 /// version (its `CARGO_PKG_VERSION`) and the revision in the environment
@@ -45,7 +45,7 @@ pub fn register_build_info(version: &'static str, revision: Option<&'static str>
         family
             .with_label_values(&[version, revision.unwrap_or("unknown")])
             .set(1);
-        adopt(Box::leak(Box::new(family.clone())));
+        adopt(Adopted::Prometheus(Box::leak(Box::new(family.clone()))));
         family
     });
 }

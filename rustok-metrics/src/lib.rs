@@ -34,6 +34,7 @@
 //! checkout(3).unwrap();
 //!
 //! let text = rustok_metrics::render_metrics()?; // Prometheus text format 0.0.4
+//! // or any format into a buffer: rustok_metrics::render_into(Format::OpenMetrics, &mut buf)
 //! assert!(text.contains(
 //!     r#"rustok_content_operations_total{error_kind="",kind="post",operation="create",status="error"} 1"#
 //! ));
@@ -116,8 +117,13 @@
 //   Prometheus rules and the review file; uses `module`.
 // - `platform/`: the RusToK platform's business gauges; `compat`: the old
 //   static names, deprecated.
-// - `registry` (the process registry and how our families get into it),
-//   `proto` (building `prometheus` families) and `render` (the exposition).
+// - `model`: the exposition's data model (family heads, samples, the `Sink`
+//   every encoder implements); a leaf.
+// - `registry` (the process registry and how our families get into it) and
+//   `proto` (our families as `prometheus` objects, for `gather()`).
+// - `render/`: one encoder per format (text 0.0.4, OpenMetrics, protobuf),
+//   choosing a format from `Accept`, and the render itself; uses `model`,
+//   `registry` and `module`.
 // - Leaves: `label` (what may be a label value), `outcome` (the `status`
 //   label and how a return value maps to it), `objective`, `build_info`,
 //   `error`, `lock`.
@@ -129,6 +135,7 @@ mod error;
 pub mod http;
 mod label;
 mod lock;
+mod model;
 mod module;
 mod objective;
 mod ops;
@@ -155,7 +162,7 @@ pub use objective::{LatencyObjective, Objective};
 pub use ops::{REVIEW_ENV, catalogue_markdown, check_review_file, prometheus_rules};
 pub use outcome::Status;
 pub use registry::registry;
-pub use render::{MetricsHandle, render_metrics};
+pub use render::{Format, MetricsHandle, render_into, render_metrics};
 
 /// The old static names at the crate root, where code written before
 /// `#[metered]` finds them. Deprecated: see [`compat`].

@@ -1,74 +1,127 @@
-//! Building the `prometheus` families our collectors return: one place for
-//! descriptions, label pairs, counters and histograms, whichever collector
-//! renders them.
+//! Our families as `prometheus` objects, for code that reads the registry
+//! through `prometheus` (`registry().gather()`, [`ModuleMetrics::collect`](crate::ModuleMetrics::collect)):
+//! a [`Sink`] that builds `MetricFamily` values. Also the descriptions that
+//! claim our names in the registry.
 
 use std::collections::HashMap;
 
 use prometheus::core::Desc;
 use prometheus::proto::{self, LabelPair, Metric, MetricFamily, MetricType};
 
-/// A family described by `desc`, holding `metrics`.
-pub(crate) fn family(desc: &Desc, metric_type: MetricType, metrics: Vec<Metric>) -> MetricFamily {
-    let mut family = MetricFamily::default();
-    family.set_name(desc.fq_name.clone());
-    family.set_help(desc.help.clone());
-    family.set_field_type(metric_type);
-    family.set_metric(metrics);
-    family
+use crate::model::{Head, Histogram, Kind, Labels, Scalar, Sink, Summary};
+
+/// Collects what is written into it as `prometheus` families.
+#[derive(Default)]
+pub(crate) struct ProtoSink {
+    families: Vec<MetricFamily>,
+    kind: Option<Kind>,
 }
 
-/// A counter sample. `labels` must be in name order, as the exposition requires.
-pub(crate) fn counter(labels: &[(&str, &str)], count: u64) -> Metric {
-    let mut metric = Metric::from_label(label_pairs(labels));
-    let mut counter = proto::Counter::default();
-    #[allow(clippy::cast_precision_loss)]
-    counter.set_value(count as f64);
-    metric.set_counter(counter);
-    metric
+impl ProtoSink {
+    pub(crate) fn into_families(self) -> Vec<MetricFamily> {
+        self.families
+    }
+
+    fn push(&mut self, labels: Labels<'_>, fill: impl FnOnce(&mut Metric)) {
+        let mut metric = Metric::from_label(label_pairs(labels));
+        fill(&mut metric);
+        if let Some(family) = self.families.last_mut() {
+            family.mut_metric().push(metric);
+        }
+    }
 }
 
-/// A gauge sample. `labels` must be in name order, as the exposition requires.
-pub(crate) fn gauge(labels: &[(&str, &str)], value: u64) -> Metric {
-    let mut metric = Metric::from_label(label_pairs(labels));
-    let mut gauge = proto::Gauge::default();
-    #[allow(clippy::cast_precision_loss)]
-    gauge.set_value(value as f64);
-    metric.set_gauge(gauge);
-    metric
+impl Sink for ProtoSink {
+    fn begin_family(&mut self, head: &Head<'_>) {
+        let mut family = MetricFamily::default();
+        family.set_name(head.name.to_owned());
+        family.set_help(head.help.to_owned());
+        family.set_field_type(match head.kind {
+            Kind::Counter => MetricType::COUNTER,
+            Kind::Gauge => MetricType::GAUGE,
+            Kind::Histogram => MetricType::HISTOGRAM,
+            Kind::Summary => MetricType::SUMMARY,
+            Kind::Untyped => MetricType::UNTYPED,
+        });
+        self.kind = Some(head.kind);
+        self.families.push(family);
+    }
+
+    fn scalar(&mut self, labels: Labels<'_>, sample: &Scalar) {
+        let value = sample.value.as_f64();
+        let kind = self.kind;
+        self.push(labels, |metric| {
+            if let Some(ms) = sample.timestamp_ms {
+                metric.set_timestamp_ms(ms);
+            }
+            if kind == Some(Kind::Counter) {
+                let mut counter = proto::Counter::default();
+                counter.set_value(value);
+                metric.set_counter(counter);
+            } else {
+                let mut gauge = proto::Gauge::default();
+                gauge.set_value(value);
+                metric.set_gauge(gauge);
+            }
+        });
+    }
+
+    fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>) {
+        let mut built = proto::Histogram::default();
+        built.set_sample_count(histogram.count);
+        built.set_sample_sum(histogram.sum);
+        built.set_bucket(
+            histogram
+                .bounds
+                .values()
+                .iter()
+                .zip(histogram.cumulative)
+                .map(|(&bound, &count)| {
+                    let mut bucket = proto::Bucket::default();
+                    bucket.set_upper_bound(bound);
+                    bucket.set_cumulative_count(count);
+                    bucket
+                })
+                .collect(),
+        );
+        self.push(labels, |metric| {
+            if let Some(ms) = histogram.timestamp_ms {
+                metric.set_timestamp_ms(ms);
+            }
+            metric.set_histogram(built);
+        });
+    }
+
+    fn summary(&mut self, labels: Labels<'_>, summary: &Summary<'_>) {
+        let mut built = proto::Summary::default();
+        built.set_sample_count(summary.count);
+        built.set_sample_sum(summary.sum);
+        built.set_quantile(
+            summary
+                .quantiles
+                .iter()
+                .map(|&(q, value)| {
+                    let mut quantile = proto::Quantile::default();
+                    quantile.set_quantile(q);
+                    quantile.set_value(value);
+                    quantile
+                })
+                .collect(),
+        );
+        self.push(labels, |metric| {
+            if let Some(ms) = summary.timestamp_ms {
+                metric.set_timestamp_ms(ms);
+            }
+            metric.set_summary(built);
+        });
+    }
+
+    fn end_family(&mut self) {
+        self.kind = None;
+    }
 }
 
-/// A histogram sample from per-bucket (not cumulative) counts over `bounds`,
-/// the total `count` and the `sum` in seconds. `labels` must be in name order.
-pub(crate) fn histogram(
-    labels: &[(&str, &str)],
-    bounds: &[f64],
-    per_bucket: &[u64],
-    count: u64,
-    sum: f64,
-) -> Metric {
-    let mut histogram = proto::Histogram::default();
-    histogram.set_sample_count(count);
-    histogram.set_sample_sum(sum);
-    let mut cumulative = 0;
-    histogram.set_bucket(
-        bounds
-            .iter()
-            .enumerate()
-            .map(|(index, &bound)| {
-                cumulative += per_bucket.get(index).copied().unwrap_or(0);
-                let mut bucket = proto::Bucket::default();
-                bucket.set_upper_bound(bound);
-                bucket.set_cumulative_count(cumulative);
-                bucket
-            })
-            .collect(),
-    );
-    let mut metric = Metric::from_label(label_pairs(labels));
-    metric.set_histogram(histogram);
-    metric
-}
-
-fn label_pairs(pairs: &[(&str, &str)]) -> Vec<LabelPair> {
+fn label_pairs(pairs: Labels<'_>) -> Vec<LabelPair> {
     pairs
         .iter()
         .map(|(name, value)| {

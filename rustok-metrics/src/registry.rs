@@ -2,14 +2,18 @@
 //! into it without ever taking its lock on a metered call's path.
 //!
 //! Our families (each module's, the HTTP layer's, the platform's gauges) are
-//! *adopted*: kept in a list of ours, and rendered by one collector,
-//! [`OwnFamilies`], registered when the registry is made. Adopting a family
-//! takes no registry lock, so a metered call may create a module even while
-//! a `gather()` is running (say, inside a user's collector). Their names are
-//! *claimed* in the registry at the next render, before it gathers: from then
-//! on `prometheus` refuses another collector of the same name, and a name
-//! someone else took first is reported by that render.
+//! *adopted*: kept in a list of ours. A render writes them itself, straight
+//! from their recorders ([`OwnFamily`]), next to what the registry's other
+//! collectors gather. For code that reads the registry through `prometheus`
+//! (`registry().gather()`), one collector, [`OwnFamilies`], registered when
+//! the registry is made, builds them as `prometheus` families. Adopting a
+//! family takes no registry lock, so a metered call may create a module even
+//! while a `gather()` is running (say, inside a user's collector). Their
+//! names are *claimed* in the registry at the next render, before it
+//! gathers: from then on `prometheus` refuses another collector of the same
+//! name, and a name someone else took first is reported by that render.
 
+use std::cell::Cell;
 use std::sync::{LazyLock, Mutex};
 
 use prometheus::core::{Collector, Desc};
@@ -17,7 +21,8 @@ use prometheus::proto::MetricFamily;
 use prometheus::{IntCounterVec, Opts, Registry};
 
 use crate::lock::lock;
-use crate::proto::valid;
+use crate::model::Sink;
+use crate::proto::{ProtoSink, valid};
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     let registry = Registry::new();
@@ -50,8 +55,36 @@ pub fn registry() -> &'static Registry {
     &REGISTRY
 }
 
+/// Families of ours that write themselves into any format.
+pub(crate) trait OwnFamily: Send + Sync {
+    /// The descriptions of the families it writes (their names, claimed in
+    /// the registry), in name order.
+    fn descs(&self) -> Vec<&Desc>;
+
+    /// Writes its families, in name order, from one read of its counts, and
+    /// leaves out a family with no series.
+    fn write(&self, sink: &mut dyn Sink);
+}
+
+/// A family of ours: written by us, or a `prometheus` metric (the gauges)
+/// whose gathered family is encoded like any other collector's.
+#[derive(Clone, Copy)]
+pub(crate) enum Adopted {
+    Ours(&'static dyn OwnFamily),
+    Prometheus(&'static (dyn Collector + 'static)),
+}
+
+impl Adopted {
+    fn descs(&self) -> Vec<&Desc> {
+        match self {
+            Adopted::Ours(family) => family.descs(),
+            Adopted::Prometheus(collector) => collector.desc(),
+        }
+    }
+}
+
 /// Families of ours, in the order adopted.
-static ADOPTED: Mutex<Vec<&'static (dyn Collector + 'static)>> = Mutex::new(Vec::new());
+static ADOPTED: Mutex<Vec<Adopted>> = Mutex::new(Vec::new());
 
 /// How many of [`ADOPTED`] have their names claimed in the registry.
 static CLAIMED: Mutex<usize> = Mutex::new(0);
@@ -60,9 +93,36 @@ static CLAIMED: Mutex<usize> = Mutex::new(0);
 /// because they are found on a caller's path; every render reports them.
 static PROBLEMS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// Makes `family` part of every gather from now on. Takes no registry lock.
-pub(crate) fn adopt(family: &'static (dyn Collector + 'static)) {
+/// Makes `family` part of every render and gather from now on. Takes no
+/// registry lock.
+pub(crate) fn adopt(family: Adopted) {
     lock(&ADOPTED).push(family);
+}
+
+/// Every family of ours, the crate's overflow counter included.
+pub(crate) fn adopted() -> Vec<Adopted> {
+    let mut all = vec![Adopted::Prometheus(&*LABEL_OVERFLOW_TOTAL)];
+    all.extend(lock(&ADOPTED).iter().copied());
+    all
+}
+
+thread_local! {
+    /// Set while a render of ours gathers: it writes our families itself.
+    static RENDERING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What the registry's other collectors gather (process metrics, users'
+/// own), without our families. `prometheus` gathers on the calling thread.
+pub(crate) fn gather_others() -> Vec<MetricFamily> {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            RENDERING.with(|rendering| rendering.set(false));
+        }
+    }
+    RENDERING.with(|rendering| rendering.set(true));
+    let _reset = Reset;
+    registry().gather()
 }
 
 /// Claims the names of families adopted since the last claim. Called by a
@@ -72,7 +132,7 @@ pub(crate) fn claim_names() {
     let mut claimed = lock(&CLAIMED);
     let unclaimed: Vec<_> = lock(&ADOPTED)[*claimed..].to_vec();
     for family in unclaimed {
-        let descs: Vec<Desc> = family.desc().into_iter().cloned().collect();
+        let descs: Vec<Desc> = family.descs().into_iter().cloned().collect();
         let what = descs
             .iter()
             .map(|desc| desc.fq_name.as_str())
@@ -110,9 +170,10 @@ pub(crate) fn label_overflow_total() -> &'static IntCounterVec {
     &LABEL_OVERFLOW_TOTAL
 }
 
-/// Renders every adopted family, and the overflow family whose name it
-/// claims for itself. Our lock is held only to copy the list, so no
-/// metered call ever waits on a render.
+/// Gathers every adopted family as `prometheus` families, and the overflow
+/// family whose name it claims for itself, for code that reads the registry
+/// through `prometheus`; nothing while a render of ours gathers. Our lock is
+/// held only to copy the list, so no metered call ever waits on a gather.
 struct OwnFamilies;
 
 impl Collector for OwnFamilies {
@@ -121,10 +182,19 @@ impl Collector for OwnFamilies {
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
-        let adopted = lock(&ADOPTED).clone();
-        let mut families = LABEL_OVERFLOW_TOTAL.collect();
-        for family in adopted {
-            families.extend(family.collect());
+        if RENDERING.with(Cell::get) {
+            return Vec::new();
+        }
+        let mut families = Vec::new();
+        for family in adopted() {
+            match family {
+                Adopted::Ours(family) => {
+                    let mut sink = ProtoSink::default();
+                    family.write(&mut sink);
+                    families.extend(sink.into_families());
+                }
+                Adopted::Prometheus(collector) => families.extend(collector.collect()),
+            }
         }
         families
     }

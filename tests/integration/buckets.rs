@@ -4,37 +4,6 @@ use rustok_metrics::{TelemetryError, metered, set_duration_buckets};
 
 use crate::support::scrape;
 
-#[metered(module = "it_buckets", op = "fast")]
-fn fast() {}
-
-#[test]
-fn buckets_set_before_first_use_shape_the_histogram_and_then_lock() {
-    set_duration_buckets("it_buckets", vec![0.5, 2.0]).unwrap();
-    // Still not used: a second setting replaces the first.
-    set_duration_buckets("it_buckets", vec![0.25, 1.0, 4.0]).unwrap();
-    fast();
-
-    let scrape = scrape();
-    let bucket = |le: &str| {
-        scrape.value(
-            "rustok_it_buckets_operation_duration_seconds_bucket",
-            &[("operation", "fast"), ("kind", ""), ("le", le)],
-        )
-    };
-    assert_eq!(bucket("0.25"), Some(1.0));
-    assert_eq!(bucket("4"), Some(1.0));
-    assert_eq!(bucket("+Inf"), Some(1.0));
-    assert_eq!(bucket("0.005"), None, "default buckets replaced");
-
-    let err = set_duration_buckets("it_buckets", vec![1.0]).unwrap_err();
-    assert!(matches!(&err, TelemetryError::ModuleInUse { module } if module == "it_buckets"));
-    assert!(
-        err.to_string()
-            .contains("before the first metered call or render"),
-        "{err}"
-    );
-}
-
 #[test]
 fn default_buckets_are_the_standard_service_buckets() {
     #[metered(module = "it_buckets_default", op = "op")]

@@ -7,19 +7,23 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::header::{
-    ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue, VARY,
+    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue, VARY,
     WWW_AUTHENTICATE,
 };
 use axum::http::{HeaderMap, Response, StatusCode};
 use axum::routing::get;
 
+use crate::Format;
+
 /// The environment variable [`MetricsEndpoint::from_env`] reads the token from.
 pub const TOKEN_ENV: &str = "RUSTOK_METRICS_TOKEN";
 
-const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
-
-/// The `/metrics` endpoint: renders [`render_metrics`](crate::render_metrics),
-/// gzipped when the request accepts it, behind an optional bearer token.
+/// The `/metrics` endpoint: renders the registry ([`render_into`](crate::render_into))
+/// in the format the request's `Accept` header asks for
+/// ([`Format::from_accept`]: delimited protobuf when offered, else
+/// OpenMetrics, else text 0.0.4, which is also the answer to a malformed
+/// header), with the matching `Content-Type`, gzipped when the request
+/// accepts it, behind an optional bearer token.
 ///
 /// Metrics leak business data (volumes, error rates, route names), so set a
 /// token, or serve the router on a listener only Prometheus can reach. A
@@ -94,22 +98,21 @@ impl MetricsEndpoint {
                 .body(Body::from("unauthorized\n"))
                 .unwrap_or_default();
         }
-        let text = match crate::render_metrics() {
-            Ok(text) => text,
-            Err(error) => {
-                tracing::error!(%error, "rendering /metrics failed");
-                return Response::builder()
-                    .status(StatusCode::INTERNAL_SERVER_ERROR)
-                    .header(CONTENT_TYPE, "text/plain; charset=utf-8")
-                    .body(Body::from("metrics unavailable\n"))
-                    .unwrap_or_default();
-            }
-        };
+        let format = requested_format(headers);
+        let mut body = Vec::new();
+        if let Err(error) = crate::render_into(format, &mut body) {
+            tracing::error!(%error, "rendering /metrics failed");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .header(CONTENT_TYPE, "text/plain; charset=utf-8")
+                .body(Body::from("metrics unavailable\n"))
+                .unwrap_or_default();
+        }
         let response = Response::builder()
-            .header(CONTENT_TYPE, CONTENT_TYPE_TEXT)
-            .header(VARY, "accept-encoding");
+            .header(CONTENT_TYPE, format.content_type())
+            .header(VARY, "accept, accept-encoding");
         let body = if accepts_gzip(headers) {
-            match gzip(text.as_bytes()) {
+            match gzip(&body) {
                 Ok(compressed) => {
                     return response
                         .header(CONTENT_ENCODING, "gzip")
@@ -118,11 +121,11 @@ impl MetricsEndpoint {
                 }
                 Err(error) => {
                     tracing::warn!(%error, "gzip failed, serving /metrics uncompressed");
-                    text
+                    body
                 }
             }
         } else {
-            text
+            body
         };
         response.body(Body::from(body)).unwrap_or_default()
     }
@@ -160,6 +163,22 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
+/// The format the `Accept` header(s) ask for; text 0.0.4 when there is
+/// none or one is not visible ASCII.
+fn requested_format(headers: &HeaderMap) -> Format {
+    let mut accept = String::new();
+    for value in headers.get_all(ACCEPT) {
+        let Ok(value) = value.to_str() else {
+            return Format::Text;
+        };
+        if !accept.is_empty() {
+            accept.push(',');
+        }
+        accept.push_str(value);
+    }
+    Format::from_accept(&accept)
+}
+
 /// `Accept-Encoding` names gzip (or `*`) with a non-zero quality.
 fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers
@@ -188,8 +207,9 @@ fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{accepts_gzip, constant_time_eq};
-    use axum::http::HeaderMap;
+    use super::{accepts_gzip, constant_time_eq, requested_format};
+    use crate::Format;
+    use axum::http::{HeaderMap, HeaderValue};
 
     fn with_accept(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -205,6 +225,20 @@ mod tests {
         assert!(!accepts_gzip(&with_accept("gzip;q=0")));
         assert!(!accepts_gzip(&with_accept("br")));
         assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn accept_headers_are_joined_and_bytes_fall_back_to_text() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(requested_format(&headers), Format::Text);
+        headers.append("accept", HeaderValue::from_static("text/plain;q=0.5"));
+        headers.append(
+            "accept",
+            HeaderValue::from_static("application/openmetrics-text;version=1.0.0"),
+        );
+        assert_eq!(requested_format(&headers), Format::OpenMetrics);
+        headers.append("accept", HeaderValue::from_bytes(b"\xff/\xfe").unwrap());
+        assert_eq!(requested_format(&headers), Format::Text);
     }
 
     #[test]

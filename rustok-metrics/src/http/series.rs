@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use axum::http::{Method, StatusCode};
-use prometheus::core::{Collector, Desc};
-use prometheus::proto::{MetricFamily, MetricType};
+use prometheus::core::Desc;
 use prometheus::{IntGauge, Opts};
 
-use crate::proto::{counter, desc, family, histogram, valid};
+use crate::model::{Bounds, Head, Histogram, Kind, Scalar, Sink, Value};
+use crate::proto::{desc, valid};
 use crate::record::{BoundedTable, End, Recorder, Snapshot};
-use crate::registry::adopt;
+use crate::registry::{Adopted, OwnFamily, adopt};
 
 /// (method, route) pairs kept; the rest are counted under `route="other"`.
 const MAX_ROUTES: usize = 512;
@@ -30,8 +30,10 @@ pub(crate) struct HttpSeries {
 
 static HTTP: LazyLock<&'static HttpSeries> = LazyLock::new(|| {
     let series: &'static HttpSeries = Box::leak(Box::new(HttpSeries::new()));
-    adopt(Box::leak(Box::new(series.in_flight.clone())));
-    adopt(Box::leak(Box::new(HttpCollector(series))));
+    adopt(Adopted::Prometheus(Box::leak(Box::new(
+        series.in_flight.clone(),
+    ))));
+    adopt(Adopted::Ours(Box::leak(Box::new(HttpFamilies(series)))));
     series
 });
 
@@ -118,47 +120,76 @@ pub(crate) fn status_label(status: StatusCode) -> &'static str {
         .unwrap_or("other")
 }
 
-struct HttpCollector(&'static HttpSeries);
+struct HttpFamilies(&'static HttpSeries);
 
-impl Collector for HttpCollector {
-    fn desc(&self) -> Vec<&Desc> {
-        vec![&self.0.requests, &self.0.durations]
+impl OwnFamily for HttpFamilies {
+    fn descs(&self) -> Vec<&Desc> {
+        vec![&self.0.durations, &self.0.requests]
     }
 
-    fn collect(&self) -> Vec<MetricFamily> {
+    /// Both families from one read of each recorder, so a route's request
+    /// counts always add up to its histogram's `_count`.
+    fn write(&self, sink: &mut dyn Sink) {
+        static BOUNDS: LazyLock<Bounds> =
+            LazyLock::new(|| Bounds::new(prometheus::DEFAULT_BUCKETS));
         let series = self.0;
-        let mut requests = Vec::new();
-        let mut durations = Vec::new();
         let routes = series
             .routes
             .iter()
             .map(|((method, route), recorder)| (*method, *route, recorder));
         let other = ("other", "other", &series.other_routes);
-        for (method, route, recorder) in routes.chain([other]) {
-            let mut snapshot = Snapshot::default();
-            recorder.add_to(&mut snapshot);
-            let calls = snapshot.total();
-            if calls == 0 && route == "other" {
-                continue;
-            }
-            for (status, count) in by_response_status(&snapshot) {
-                requests.push(counter(
-                    &[("method", method), ("route", route), ("status", status)],
-                    count,
-                ));
-            }
-            durations.push(histogram(
-                &[("method", method), ("route", route)],
-                prometheus::DEFAULT_BUCKETS,
-                &snapshot.buckets,
-                calls,
-                snapshot.sum_seconds(),
-            ));
+        let snapshots: Vec<(&str, &str, Snapshot)> = routes
+            .chain([other])
+            .map(|(method, route, recorder)| {
+                let mut snapshot = Snapshot::default();
+                recorder.add_to(&mut snapshot);
+                (method, route, snapshot)
+            })
+            .filter(|(_, route, snapshot)| snapshot.total() > 0 || *route != "other")
+            .collect();
+        if snapshots.is_empty() {
+            return;
         }
-        vec![
-            family(&series.requests, MetricType::COUNTER, requests),
-            family(&series.durations, MetricType::HISTOGRAM, durations),
-        ]
+        let head = |desc: &'static Desc, kind, unit| Head {
+            name: &desc.fq_name,
+            help: &desc.help,
+            kind,
+            unit,
+        };
+        sink.begin_family(&head(&series.durations, Kind::Histogram, "seconds"));
+        let mut cumulative = Vec::with_capacity(BOUNDS.len());
+        for (method, route, snapshot) in &snapshots {
+            cumulative.clear();
+            cumulative.extend(snapshot.buckets.iter().scan(0, |running, count| {
+                *running += count;
+                Some(*running)
+            }));
+            cumulative.resize(BOUNDS.len(), snapshot.buckets.iter().sum());
+            sink.histogram(
+                &[("method", method), ("route", route)],
+                &Histogram {
+                    bounds: &BOUNDS,
+                    cumulative: &cumulative,
+                    count: snapshot.total(),
+                    sum: snapshot.sum_seconds(),
+                    timestamp_ms: None,
+                },
+            );
+        }
+        sink.end_family();
+        sink.begin_family(&head(&series.requests, Kind::Counter, ""));
+        for (method, route, snapshot) in &snapshots {
+            for (status, count) in by_response_status(snapshot) {
+                sink.scalar(
+                    &[("method", method), ("route", route), ("status", status)],
+                    &Scalar {
+                        value: Value::Count(count),
+                        timestamp_ms: None,
+                    },
+                );
+            }
+        }
+        sink.end_family();
     }
 }
 

@@ -1,37 +1,39 @@
-//! Rendering a module: its call sites' counts plus what was recorded by hand
-//! into its families, one series per label set.
+//! Writing a module: its call sites' counts plus what was recorded by hand
+//! into its families, one series per label set, from one read of each
+//! recorder, into any encoder.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use prometheus::core::{Collector, Desc};
-use prometheus::proto::{Metric, MetricFamily, MetricType};
+use prometheus::core::Desc;
 
 use super::families::ModuleMetrics;
+use crate::model::{Head, Histogram, Kind, Scalar, Sink, Value};
 use crate::outcome::Status;
-use crate::proto::{self, family};
 use crate::record::Snapshot;
+use crate::registry::OwnFamily;
 
 type Label = Cow<'static, str>;
 
 /// The registry's view of one module.
-pub(super) struct ModuleCollector {
+pub(super) struct ModuleFamilies {
     module: &'static ModuleMetrics,
 }
 
-impl ModuleCollector {
+impl ModuleFamilies {
     pub(super) fn new(module: &'static ModuleMetrics) -> Self {
-        ModuleCollector { module }
+        ModuleFamilies { module }
     }
 }
 
-impl Collector for ModuleCollector {
-    fn desc(&self) -> Vec<&Desc> {
-        self.module.descs().to_vec()
+impl OwnFamily for ModuleFamilies {
+    fn descs(&self) -> Vec<&Desc> {
+        let [operations, durations, in_flight] = self.module.descs();
+        vec![durations, in_flight, operations]
     }
 
-    fn collect(&self) -> Vec<MetricFamily> {
-        collect(self.module)
+    fn write(&self, sink: &mut dyn Sink) {
+        write(self.module, sink, true);
     }
 }
 
@@ -48,13 +50,14 @@ struct Totals {
     hand_durations: (Vec<u64>, u64, f64),
 }
 
-/// The module's families, as the registry gathers them.
+/// Writes the module's families, `..._operations_total`,
+/// `..._operation_duration_seconds` (the order [`ModuleMetrics::collect`]
+/// has always returned them in), then `..._operations_in_flight`; with `skip_empty`, nothing when the module
+/// has no series yet, as a render of `prometheus` families leaves them out.
 ///
-/// Samples come out in the order the registry sorts them into (by label
-/// values, labels in name order: `error_kind`, `kind`, `operation`,
-/// `status`), so its sort has nothing left to do: that sort dominated the
-/// render time otherwise.
-pub(super) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
+/// Samples come out sorted by label values, labels in name order
+/// (`error_kind`, `kind`, `operation`, `status`), as `prometheus` sorts them.
+pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: bool) {
     // Keyed (kind, operation), the order of the labels' names.
     let mut series: BTreeMap<(Label, Label), Totals> = BTreeMap::new();
     // Sites that share labels (two functions with one `op`) add up.
@@ -68,57 +71,127 @@ pub(super) fn collect(module: &ModuleMetrics) -> Vec<MetricFamily> {
         });
     }
     add_recorded_by_hand(module, &mut series);
+    if skip_empty && series.is_empty() {
+        return;
+    }
 
-    let bounds = module.bounds();
-    let mut calls = Vec::new();
+    let [operations_desc, durations_desc, in_flight_desc] = module.descs();
+    let bounds = module.labelled_bounds();
+    sink.begin_family(&Head {
+        name: &operations_desc.fq_name,
+        help: &operations_desc.help,
+        kind: Kind::Counter,
+        unit: "",
+    });
     let mut labelled_errors = Vec::new();
-    let mut durations = Vec::new();
-    let mut in_flight = Vec::new();
-    for ((kind, operation), totals) in series {
+    let mut statuses: Vec<(&str, u64)> = Vec::new();
+    for ((kind, operation), totals) in &series {
         // A call site tags only errors, with their error kind (`Outcome`
         // has no other tag), so every other status is untagged.
-        let mut statuses: Vec<(&str, u64)> = Status::ALL
-            .iter()
-            .zip(totals.hand_statuses)
-            .map(|(status, by_hand)| {
-                (
-                    status.as_str(),
-                    totals.sites.untagged(status.end()) + by_hand,
-                )
-            })
-            .chain(
-                totals
-                    .other_statuses
-                    .iter()
-                    .map(|(status, count)| (status.as_str(), *count)),
-            )
-            .collect();
+        statuses.clear();
+        statuses.extend(
+            Status::ALL
+                .iter()
+                .zip(totals.hand_statuses)
+                .map(|(status, by_hand)| {
+                    (
+                        status.as_str(),
+                        totals.sites.untagged(status.end()) + by_hand,
+                    )
+                }),
+        );
+        statuses.extend(
+            totals
+                .other_statuses
+                .iter()
+                .map(|(status, count)| (status.as_str(), *count)),
+        );
         statuses.sort_unstable_by_key(|(status, _)| *status);
-        for (status, count) in statuses {
-            calls.push(counter(&operation, &kind, status, "", count));
+        for &(status, count) in &statuses {
+            counter(sink, "", kind, operation, status, count);
         }
         for &(end, error_kind, errors) in &totals.sites.tagged {
             let status = Status::of(end).as_str();
-            labelled_errors.push((
-                error_kind,
-                counter(&operation, &kind, status, error_kind, errors),
-            ));
+            labelled_errors.push((error_kind, kind, operation, status, errors));
         }
-        durations.push(histogram(&operation, &kind, bounds, &totals));
-        in_flight.push(proto::gauge(
-            &[("kind", &kind), ("operation", &operation)],
-            totals.sites.in_flight(),
-        ));
     }
     // `error_kind` sorts first: the labelled errors follow all the rest.
-    labelled_errors.sort_by_key(|(error_kind, _)| *error_kind);
-    calls.extend(labelled_errors.into_iter().map(|(_, metric)| metric));
-    let [operations_desc, durations_desc, in_flight_desc] = module.descs();
-    vec![
-        family(operations_desc, MetricType::COUNTER, calls),
-        family(durations_desc, MetricType::HISTOGRAM, durations),
-        family(in_flight_desc, MetricType::GAUGE, in_flight),
-    ]
+    labelled_errors.sort_unstable();
+    for (error_kind, kind, operation, status, errors) in labelled_errors {
+        counter(sink, error_kind, kind, operation, status, errors);
+    }
+    sink.end_family();
+
+    sink.begin_family(&Head {
+        name: &durations_desc.fq_name,
+        help: &durations_desc.help,
+        kind: Kind::Histogram,
+        unit: "seconds",
+    });
+    let mut cumulative = Vec::with_capacity(bounds.len());
+    for ((kind, operation), totals) in &series {
+        // For call sites `_count` is the number of calls however they
+        // ended, so it always matches the statuses in a render; durations
+        // observed by hand add their own count.
+        let (hand_buckets, hand_count, hand_sum) = &totals.hand_durations;
+        cumulative.clear();
+        let mut running = 0;
+        for index in 0..bounds.len() {
+            running += totals.sites.buckets.get(index).copied().unwrap_or(0)
+                + hand_buckets.get(index).copied().unwrap_or(0);
+            cumulative.push(running);
+        }
+        sink.histogram(
+            &[("kind", kind), ("operation", operation)],
+            &Histogram {
+                bounds,
+                cumulative: &cumulative,
+                count: totals.sites.total() + hand_count,
+                sum: totals.sites.sum_seconds() + hand_sum,
+                timestamp_ms: None,
+            },
+        );
+    }
+    sink.end_family();
+
+    sink.begin_family(&Head {
+        name: &in_flight_desc.fq_name,
+        help: &in_flight_desc.help,
+        kind: Kind::Gauge,
+        unit: "",
+    });
+    for ((kind, operation), totals) in &series {
+        sink.scalar(
+            &[("kind", kind), ("operation", operation)],
+            &Scalar {
+                value: Value::Count(totals.sites.in_flight()),
+                timestamp_ms: None,
+            },
+        );
+    }
+    sink.end_family();
+}
+
+fn counter(
+    sink: &mut dyn Sink,
+    error_kind: &str,
+    kind: &str,
+    operation: &str,
+    status: &str,
+    count: u64,
+) {
+    sink.scalar(
+        &[
+            ("error_kind", error_kind),
+            ("kind", kind),
+            ("operation", operation),
+            ("status", status),
+        ],
+        &Scalar {
+            value: Value::Count(count),
+            timestamp_ms: None,
+        },
+    );
 }
 
 fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, Label), Totals>) {
@@ -143,37 +216,9 @@ fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, La
     }
 }
 
-fn counter(operation: &str, kind: &str, status: &str, error_kind: &str, count: u64) -> Metric {
-    proto::counter(
-        &[
-            ("error_kind", error_kind),
-            ("kind", kind),
-            ("operation", operation),
-            ("status", status),
-        ],
-        count,
-    )
-}
-
 fn add_buckets(into: &mut Vec<u64>, buckets: &[u64]) {
     into.resize(into.len().max(buckets.len()), 0);
     for (total, count) in into.iter_mut().zip(buckets) {
         *total += count;
     }
-}
-
-/// The duration series. For call sites `_count` is the number of calls
-/// however they ended, so it always matches the statuses in a render;
-/// durations observed by hand add their own count.
-fn histogram(operation: &str, kind: &str, bounds: &[f64], totals: &Totals) -> Metric {
-    let (hand_buckets, hand_count, hand_sum) = &totals.hand_durations;
-    let mut per_bucket = totals.sites.buckets.clone();
-    add_buckets(&mut per_bucket, hand_buckets);
-    proto::histogram(
-        &[("kind", kind), ("operation", operation)],
-        bounds,
-        &per_bucket,
-        totals.sites.total() + hand_count,
-        totals.sites.sum_seconds() + hand_sum,
-    )
 }

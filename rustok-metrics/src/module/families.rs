@@ -1,4 +1,4 @@
-//! A module's two families and everything that feeds them.
+//! A module's families and everything that feeds them.
 
 use std::sync::Mutex;
 
@@ -6,11 +6,12 @@ use prometheus::core::Desc;
 
 use super::by_hand::{OperationDurations, OperationsTotal};
 use super::call_site::{CallSite, SiteEntry};
-use super::collector::ModuleCollector;
+use super::collector::ModuleFamilies;
 use super::settings::Settings;
 use crate::lock::lock;
-use crate::proto::desc;
-use crate::registry::adopt;
+use crate::model::Bounds;
+use crate::proto::{ProtoSink, desc};
+use crate::registry::{Adopted, adopt};
 
 /// The families every module has:
 /// `rustok_<module>_operations_total{operation, kind, status, error_kind}`,
@@ -39,6 +40,8 @@ pub struct ModuleMetrics {
     operations_total: OperationsTotal,
     operation_duration_seconds: OperationDurations,
     settings: Settings,
+    /// The duration buckets' bounds with their `le` labels.
+    bounds: Bounds,
     /// Every call site of the module: those registered before `main`, and
     /// any other (built at run time) from its first call on.
     sites: Mutex<Vec<&'static CallSite>>,
@@ -87,10 +90,13 @@ impl ModuleMetrics {
             in_flight_desc,
             operations_total: OperationsTotal::default(),
             operation_duration_seconds: OperationDurations::new(&settings.buckets),
+            bounds: Bounds::new(&settings.buckets),
             settings,
             sites: Mutex::new(sites),
         }));
-        adopt(Box::leak(Box::new(ModuleCollector::new(metrics))));
+        adopt(Adopted::Ours(Box::leak(Box::new(ModuleFamilies::new(
+            metrics,
+        )))));
         metrics
     }
 
@@ -125,7 +131,15 @@ impl ModuleMetrics {
     /// ```
     #[must_use]
     pub fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
-        super::collector::collect(self)
+        let mut sink = ProtoSink::default();
+        super::collector::write(self, &mut sink, false);
+        sink.into_families()
+    }
+
+    /// Writes this module's families into `sink`, from one read of its
+    /// recorders, both even when they have no series yet.
+    pub(crate) fn write(&self, sink: &mut dyn crate::model::Sink) {
+        super::collector::write(self, sink, false);
     }
 
     /// The descriptions of the families: calls, durations and calls in
@@ -141,6 +155,11 @@ impl ModuleMetrics {
     /// Finite upper bounds of the duration buckets, in seconds.
     pub(super) fn bounds(&self) -> &[f64] {
         &self.settings.buckets
+    }
+
+    /// The same bounds with their `le` labels, for rendering.
+    pub(super) fn labelled_bounds(&self) -> &Bounds {
+        &self.bounds
     }
 
     pub(super) fn label_cap(&self) -> usize {

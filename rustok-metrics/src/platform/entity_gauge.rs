@@ -4,7 +4,7 @@ use prometheus::{IntGaugeVec, Opts};
 
 use crate::MetricLabel;
 use crate::proto::valid;
-use crate::registry::adopt;
+use crate::registry::{Adopted, adopt};
 
 /// A gauge family with one label, `kind`: how many entities of each kind
 /// exist. Kinds are [`MetricLabel`] values (an enum, or a `&'static str`),
@@ -24,7 +24,7 @@ pub struct EntityGauge {
 impl EntityGauge {
     pub(super) fn new(name: &str, help: &str) -> Self {
         let family = valid(IntGaugeVec::new(Opts::new(name, help), &["kind"]));
-        adopt(Box::leak(Box::new(family.clone())));
+        adopt(Adopted::Prometheus(Box::leak(Box::new(family.clone()))));
         EntityGauge { family }
     }
 

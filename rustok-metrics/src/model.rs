@@ -1,0 +1,125 @@
+//! The exposition's data model: what a family hands an encoder, whatever the
+//! format. Families of ours write themselves into a [`Sink`] from one read
+//! of their recorders; families other collectors gather (process metrics, a
+//! user's own) are translated from `prometheus::proto` (`render::foreign`).
+//!
+//! Samples are structs rather than arguments so that what the next formats
+//! need (an exemplar on a counter or a bucket, the native-histogram fields)
+//! is a new field, not a new method on every encoder.
+
+/// What a family is, as every format names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Counter,
+    Gauge,
+    Histogram,
+    Summary,
+    Untyped,
+}
+
+/// A family's metadata, written once before its samples.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Head<'a> {
+    /// As in the 0.0.4 text format: a counter's name ends in `_total` when
+    /// its samples' names do.
+    pub(crate) name: &'a str,
+    pub(crate) help: &'a str,
+    pub(crate) kind: Kind,
+    /// The unit the name ends with (`seconds`), or `""`. Only OpenMetrics
+    /// writes it, so only set it when the name really ends in `_<unit>`.
+    pub(crate) unit: &'a str,
+}
+
+/// Label pairs, in the order they are written (name order, for ours).
+pub(crate) type Labels<'a> = &'a [(&'a str, &'a str)];
+
+/// A sample value: counts of ours are exact integers, others' are floats.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Value {
+    Count(u64),
+    Float(f64),
+}
+
+impl Value {
+    #[allow(clippy::cast_precision_loss)]
+    pub(crate) fn as_f64(self) -> f64 {
+        match self {
+            Value::Count(count) => count as f64,
+            Value::Float(value) => value,
+        }
+    }
+}
+
+/// One sample of a counter, a gauge or an untyped family.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scalar {
+    pub(crate) value: Value,
+    /// Milliseconds since the epoch; ours never have one.
+    pub(crate) timestamp_ms: Option<i64>,
+}
+
+/// Finite bucket upper bounds with their `le` label values, formatted once
+/// per family layout rather than once per sample.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Bounds {
+    values: Box<[f64]>,
+    labels: Box<[String]>,
+}
+
+impl Bounds {
+    /// `values` ascending, finite. The labels are what the 0.0.4 text
+    /// encoder of `prometheus` writes (`0.005`, `1`), so a series keeps its
+    /// `le` when its target moves between text formats.
+    pub(crate) fn new(values: &[f64]) -> Self {
+        Bounds {
+            values: values.into(),
+            labels: values.iter().map(f64::to_string).collect(),
+        }
+    }
+
+    pub(crate) fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    pub(crate) fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+}
+
+/// One classic histogram.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Histogram<'a> {
+    pub(crate) bounds: &'a Bounds,
+    /// Cumulative counts, one per finite bound; `+Inf` is `count`.
+    pub(crate) cumulative: &'a [u64],
+    pub(crate) count: u64,
+    pub(crate) sum: f64,
+    pub(crate) timestamp_ms: Option<i64>,
+}
+
+/// One summary (only other collectors have them).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Summary<'a> {
+    /// (quantile, value) pairs.
+    pub(crate) quantiles: &'a [(f64, f64)],
+    pub(crate) count: u64,
+    pub(crate) sum: f64,
+    pub(crate) timestamp_ms: Option<i64>,
+}
+
+/// Where families are written: an encoder of one format.
+///
+/// Calls come as `begin_family`, that family's samples (of its kind), then
+/// `end_family`; families never nest, and a name comes at most once.
+pub(crate) trait Sink {
+    fn begin_family(&mut self, head: &Head<'_>);
+    /// A sample of a counter, gauge or untyped family.
+    fn scalar(&mut self, labels: Labels<'_>, sample: &Scalar);
+    fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>);
+    fn summary(&mut self, labels: Labels<'_>, summary: &Summary<'_>);
+    fn end_family(&mut self);
+}

@@ -1,0 +1,130 @@
+//! A real Prometheus (Debian's `prometheus` package) on a free loopback
+//! port, with a temporary config and data directory, killed on drop.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A free TCP port on 127.0.0.1 (free when asked).
+///
+/// # Panics
+/// When no port can be bound.
+#[must_use]
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A running Prometheus; killed, and its directory removed, on drop.
+#[derive(Debug)]
+pub struct Prometheus {
+    child: Child,
+    dir: PathBuf,
+    /// Where its HTTP API listens.
+    pub addr: SocketAddr,
+}
+
+impl Prometheus {
+    /// Starts Prometheus scraping `targets` every second under job `job`,
+    /// with `flags` added (`--enable-feature=native-histograms`), and waits
+    /// until it is ready.
+    ///
+    /// # Panics
+    /// When it cannot start or does not get ready within 30 s.
+    #[must_use]
+    pub fn start(job: &str, targets: &[SocketAddr], flags: &[&str]) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("rustok-prometheus-{job}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        let targets: Vec<String> = targets.iter().map(|a| format!("'{a}'")).collect();
+        let config = format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: {job}\n    static_configs: [{{targets: [{}]}}]\n",
+            targets.join(", ")
+        );
+        std::fs::write(dir.join("prometheus.yml"), config).expect("config");
+        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+        let child = Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                dir.join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
+            .arg(format!("--web.listen-address={addr}"))
+            .args(flags)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start prometheus");
+        let prometheus = Prometheus { child, dir, addr };
+        wait_for("prometheus ready", Duration::from_secs(30), || {
+            http_get(addr, "/-/ready").is_some_and(|(status, _)| status == 200)
+        });
+        prometheus
+    }
+
+    /// The body of `/api/v1/query?query=<promql>`, as JSON text.
+    #[must_use]
+    pub fn query(&self, promql: &str) -> String {
+        let path = format!("/api/v1/query?query={}", percent_encode(promql));
+        http_get(self.addr, &path)
+            .map(|(_, body)| body)
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Calls `ready` every 250 ms until it is true.
+///
+/// # Panics
+/// When `limit` passes first.
+pub fn wait_for(what: &str, limit: Duration, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// A plain HTTP/1.0 GET: the status and the body.
+#[must_use]
+pub fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    Some((status, body.to_owned()))
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

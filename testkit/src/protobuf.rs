@@ -1,0 +1,184 @@
+//! A reader of the delimited protobuf exposition, written from client_model's
+//! `metrics.proto` independently of the encoder it checks: it decodes the
+//! wire format generically and turns `MetricFamily` messages into the
+//! samples the text formats would show.
+
+use std::collections::BTreeMap;
+
+use crate::Sample;
+
+/// A decoded message: every field by number, in order.
+type Fields<'a> = Vec<(u64, Field<'a>)>;
+
+#[derive(Clone, Copy, Debug)]
+enum Field<'a> {
+    Varint(u64),
+    Fixed64(u64),
+    Bytes(&'a [u8]),
+    Fixed32,
+}
+
+fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, String> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at).ok_or("truncated varint")?;
+        *at += 1;
+        value |= u64::from(byte & 0x7F) << shift;
+        if byte < 0x80 {
+            return Ok(value);
+        }
+    }
+    Err("varint longer than 10 bytes".into())
+}
+
+fn decode(bytes: &[u8]) -> Result<Fields<'_>, String> {
+    let mut at = 0;
+    let mut fields = Vec::new();
+    while at < bytes.len() {
+        let key = varint(bytes, &mut at)?;
+        let field = match key & 7 {
+            0 => Field::Varint(varint(bytes, &mut at)?),
+            1 => {
+                let raw = bytes.get(at..at + 8).ok_or("truncated fixed64")?;
+                at += 8;
+                Field::Fixed64(u64::from_le_bytes(raw.try_into().map_err(|_| "fixed64")?))
+            }
+            2 => {
+                let len = usize::try_from(varint(bytes, &mut at)?).map_err(|e| e.to_string())?;
+                let raw = bytes.get(at..at + len).ok_or("truncated bytes")?;
+                at += len;
+                Field::Bytes(raw)
+            }
+            5 => {
+                at += 4;
+                Field::Fixed32
+            }
+            other => return Err(format!("wire type {other}")),
+        };
+        fields.push((key >> 3, field));
+    }
+    Ok(fields)
+}
+
+fn all<'a>(fields: &Fields<'a>, number: u64) -> impl Iterator<Item = Field<'a>> {
+    fields
+        .iter()
+        .filter(move |(n, _)| *n == number)
+        .map(|(_, field)| *field)
+}
+
+fn text<'a>(fields: &Fields<'a>, number: u64) -> Result<&'a str, String> {
+    match all(fields, number).last() {
+        Some(Field::Bytes(raw)) => std::str::from_utf8(raw).map_err(|e| e.to_string()),
+        _ => Ok(""),
+    }
+}
+
+fn double(fields: &Fields<'_>, number: u64) -> f64 {
+    match all(fields, number).last() {
+        Some(Field::Fixed64(bits)) => f64::from_bits(bits),
+        _ => 0.0,
+    }
+}
+
+fn uint(fields: &Fields<'_>, number: u64) -> u64 {
+    match all(fields, number).last() {
+        Some(Field::Varint(value)) => value,
+        _ => 0,
+    }
+}
+
+fn message<'a>(fields: &Fields<'a>, number: u64) -> Result<Option<Fields<'a>>, String> {
+    match all(fields, number).last() {
+        Some(Field::Bytes(raw)) => decode(raw).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Every sample of a delimited `MetricFamily` stream, named as in the text
+/// format 0.0.4 (histograms: `_bucket` with `le` as Rust prints the bound,
+/// `+Inf` from the count, `_sum`, `_count`), with each family's name and
+/// type (0 counter, 1 gauge, 2 summary, 3 untyped, 4 histogram).
+///
+/// # Errors
+/// What is malformed.
+#[allow(clippy::cast_precision_loss)]
+pub fn decode_delimited(mut bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample>)>, String> {
+    let mut families = Vec::new();
+    while !bytes.is_empty() {
+        let mut at = 0;
+        let len = usize::try_from(varint(bytes, &mut at)?).map_err(|e| e.to_string())?;
+        let body = bytes.get(at..at + len).ok_or("truncated family")?;
+        bytes = &bytes[at + len..];
+        let family = decode(body)?;
+        let name = text(&family, 1)?.to_owned();
+        let kind = uint(&family, 3);
+        let mut samples = Vec::new();
+        for metric in all(&family, 4) {
+            let Field::Bytes(raw) = metric else {
+                return Err("metric is not a message".into());
+            };
+            let metric = decode(raw)?;
+            let mut labels = BTreeMap::new();
+            for pair in all(&metric, 1) {
+                let Field::Bytes(raw) = pair else {
+                    return Err("label is not a message".into());
+                };
+                let pair = decode(raw)?;
+                labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
+            }
+            let mut push = |suffix: &str, extra: Option<(&str, String)>, value: f64| {
+                let mut labels = labels.clone();
+                if let Some((label, label_value)) = extra {
+                    labels.insert(label.to_owned(), label_value);
+                }
+                samples.push(Sample {
+                    name: format!("{name}{suffix}"),
+                    labels,
+                    value,
+                });
+            };
+            match kind {
+                0 | 1 | 3 => {
+                    let field = [3, 2, 0, 5][usize::try_from(kind).unwrap_or(0)];
+                    let value = message(&metric, field)?.map_or(0.0, |m| double(&m, 1));
+                    push("", None, value);
+                }
+                4 => {
+                    let histogram = message(&metric, 7)?.ok_or("histogram missing")?;
+                    let count = uint(&histogram, 1);
+                    for bucket in all(&histogram, 3) {
+                        let Field::Bytes(raw) = bucket else {
+                            return Err("bucket is not a message".into());
+                        };
+                        let bucket = decode(raw)?;
+                        let bound = double(&bucket, 2);
+                        if bound.is_finite() {
+                            let le = Some(("le", bound.to_string()));
+                            push("_bucket", le, uint(&bucket, 1) as f64);
+                        }
+                    }
+                    push("_bucket", Some(("le", "+Inf".into())), count as f64);
+                    push("_sum", None, double(&histogram, 2));
+                    push("_count", None, count as f64);
+                }
+                2 => {
+                    let summary = message(&metric, 4)?.ok_or("summary missing")?;
+                    for quantile in all(&summary, 3) {
+                        let Field::Bytes(raw) = quantile else {
+                            return Err("quantile is not a message".into());
+                        };
+                        let quantile = decode(raw)?;
+                        let q = Some(("quantile", double(&quantile, 1).to_string()));
+                        push("", q, double(&quantile, 2));
+                    }
+                    push("_sum", None, double(&summary, 2));
+                    push("_count", None, uint(&summary, 1) as f64);
+                }
+                other => return Err(format!("metric type {other}")),
+            }
+        }
+        families.push((name, kind, samples));
+    }
+    Ok(families)
+}

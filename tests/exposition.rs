@@ -1,0 +1,292 @@
+//! Our exposition in each format, read by parsers that are not ours:
+//! OpenMetrics by Python's `prometheus_client` (strict 1.0 parser), text
+//! 0.0.4 by `promtool check metrics` and `prometheus_client`'s text parser,
+//! delimited protobuf by a wire reader written from `metrics.proto`
+//! (testkit) here and by a real Prometheus in `prometheus_scrape.rs`.
+//! Plus what `/metrics` answers to each `Accept` header.
+//!
+//! Without the tools the tests that need them are skipped with a printed
+//! reason; under `CI` they are required (`.ci/run` installs them).
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderMap, HeaderValue};
+use rustok_metrics::http::MetricsEndpoint;
+use rustok_metrics::{Format, MetricLabel, metered};
+use rustok_metrics_testkit::protobuf::decode_delimited;
+use rustok_metrics_testkit::{
+    PythonParser, Sample, parse_with_prometheus_client, promtool_check_metrics,
+    python_with_prometheus_client, tools_available,
+};
+
+#[derive(Debug, MetricLabel)]
+enum ExpoError {
+    NotFound,
+}
+
+#[metered(module = "expo_exact", op = "load", kind = "page")]
+fn load(id: u32) -> Result<u32, ExpoError> {
+    if id == 0 {
+        Err(ExpoError::NotFound)
+    } else {
+        Ok(id)
+    }
+}
+
+#[metered(module = "expo_exact", op = "save")]
+fn save() {
+    std::thread::sleep(std::time::Duration::from_millis(2));
+}
+
+fn render(format: Format) -> Vec<u8> {
+    let mut out = Vec::new();
+    rustok_metrics::render_into(format, &mut out).expect("render");
+    out
+}
+
+/// Samples of the families named `rustok_<module>_*`, by name and labels.
+fn of_module(samples: &[Sample], module: &str) -> BTreeMap<(String, Vec<(String, String)>), f64> {
+    let prefix = format!("rustok_{module}_");
+    samples
+        .iter()
+        .filter(|sample| sample.name.starts_with(&prefix))
+        .map(|sample| {
+            let labels = sample.labels.clone().into_iter().collect();
+            ((sample.name.clone(), labels), sample.value)
+        })
+        .collect()
+}
+
+#[test]
+fn every_format_renders_the_same_counts_at_one_instant() {
+    let Some(python) = python_with_prometheus_client() else {
+        return;
+    };
+    for id in 0..5 {
+        let _ = load(id);
+    }
+    save();
+    // No call between the three renders: each is exact, so they agree.
+    let text = render(Format::Text);
+    let openmetrics = render(Format::OpenMetrics);
+    let protobuf = render(Format::Protobuf);
+
+    let text = parse_with_prometheus_client(
+        &python,
+        PythonParser::Text,
+        &String::from_utf8(text).unwrap(),
+    )
+    .expect("prometheus_client reads our text 0.0.4");
+    let openmetrics = parse_with_prometheus_client(
+        &python,
+        PythonParser::OpenMetrics,
+        &String::from_utf8(openmetrics).unwrap(),
+    )
+    .expect("prometheus_client reads our OpenMetrics");
+    let protobuf: Vec<Sample> = decode_delimited(&protobuf)
+        .expect("delimited MetricFamily messages")
+        .into_iter()
+        .flat_map(|(_, _, samples)| samples)
+        .collect();
+
+    let text = of_module(&text, "expo_exact");
+    // prometheus_client's 0.0.4 parser names counter samples either way;
+    // compare by what the exposition wrote.
+    assert_eq!(text, of_module(&openmetrics, "expo_exact"));
+    assert_eq!(text, of_module(&protobuf, "expo_exact"));
+
+    let value = |name: &str, labels: &[(&str, &str)]| {
+        let key = (
+            name.to_owned(),
+            labels
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+        );
+        text.get(&key).copied()
+    };
+    let load_labels = |status, error_kind| {
+        [
+            ("error_kind", error_kind),
+            ("kind", "page"),
+            ("operation", "load"),
+            ("status", status),
+        ]
+    };
+    assert_eq!(
+        value(
+            "rustok_expo_exact_operations_total",
+            &load_labels("success", "")
+        ),
+        Some(4.0)
+    );
+    assert_eq!(
+        value(
+            "rustok_expo_exact_operations_total",
+            &load_labels("error", "not_found")
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(
+            "rustok_expo_exact_operation_duration_seconds_count",
+            &[("kind", "page"), ("operation", "load")]
+        ),
+        Some(5.0)
+    );
+    let save_sum = value(
+        "rustok_expo_exact_operation_duration_seconds_sum",
+        &[("kind", ""), ("operation", "save")],
+    )
+    .unwrap();
+    assert!(save_sum >= 0.002, "{save_sum}");
+}
+
+#[test]
+fn openmetrics_is_read_strictly_with_escapes_units_and_eof() {
+    let Some(python) = python_with_prometheus_client() else {
+        return;
+    };
+    let awkward = "quote \" back \\ slash\nnew line, é";
+    rustok_metrics::module_metrics("expo_escape")
+        .unwrap()
+        .operations_total()
+        .with_label_values(&[awkward, "", "success"])
+        .inc_by(3);
+    let gauge = rustok_metrics::prometheus::Gauge::new(
+        "expo_user_temperature_celsius",
+        "A user's gauge: \"quoted\", back\\slash,\nnew line.",
+    )
+    .unwrap();
+    gauge.set(2.5);
+    rustok_metrics::registry()
+        .register(Box::new(gauge))
+        .unwrap();
+
+    let text = String::from_utf8(render(Format::OpenMetrics)).unwrap();
+    assert!(text.ends_with("# EOF\n"));
+    assert!(
+        text.contains("# TYPE rustok_expo_escape_operations counter\n"),
+        "counter family without _total"
+    );
+    assert!(text.contains("# UNIT rustok_expo_escape_operation_duration_seconds seconds\n"));
+    assert!(!text.contains("_created"));
+    let samples = parse_with_prometheus_client(&python, PythonParser::OpenMetrics, &text)
+        .unwrap_or_else(|error| {
+            panic!("prometheus_client refused our OpenMetrics: {error}\n{text}")
+        });
+    let escaped = samples
+        .iter()
+        .find(|s| {
+            s.name == "rustok_expo_escape_operations_total"
+                && s.labels["operation"] == awkward
+                && s.labels["status"] == "success"
+        })
+        .expect("the awkward label value, unescaped back to itself");
+    assert_eq!(escaped.value, 3.0);
+    let user = samples
+        .iter()
+        .find(|s| s.name == "expo_user_temperature_celsius")
+        .unwrap();
+    assert_eq!(user.value, 2.5);
+}
+
+#[test]
+fn text_passes_promtool() {
+    if !tools_available(&["promtool"]) {
+        return;
+    }
+    let _ = load(3);
+    let text = rustok_metrics::render_metrics().unwrap();
+    assert_eq!(
+        text.as_bytes(),
+        render(Format::Text),
+        "render_metrics is text 0.0.4"
+    );
+    promtool_check_metrics(&text).unwrap_or_else(|findings| panic!("{findings}\n{text}"));
+}
+
+fn scrape(accept: &[u8]) -> (String, Vec<u8>) {
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_bytes(accept) {
+        headers.insert("accept", value);
+    }
+    let response = MetricsEndpoint::new().respond(&headers);
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = futures_body(response.into_body());
+    (content_type, body)
+}
+
+fn futures_body(body: axum::body::Body) -> Vec<u8> {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(axum::body::to_bytes(body, usize::MAX))
+        .unwrap()
+        .to_vec()
+}
+
+#[test]
+fn the_endpoint_answers_in_the_format_asked_for() {
+    let _ = load(4);
+    let native = b"application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    let (content_type, body) = scrape(native);
+    assert_eq!(content_type, Format::Protobuf.content_type());
+    assert!(
+        decode_delimited(&body)
+            .unwrap()
+            .iter()
+            .any(|(name, kind, _)| { name == "rustok_expo_exact_operations_total" && *kind == 0 })
+    );
+
+    let default = b"application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    let (content_type, body) = scrape(default);
+    assert_eq!(content_type, Format::OpenMetrics.content_type());
+    assert!(body.ends_with(b"# EOF\n"));
+
+    let (content_type, body) = scrape(b"");
+    assert_eq!(content_type, Format::Text.content_type());
+    assert!(!body.ends_with(b"# EOF\n"));
+}
+
+#[test]
+fn malformed_accept_headers_get_text() {
+    for accept in [
+        &b"application/openmetrics-text;q=x"[..],
+        b"application/vnd.google.protobuf;;",
+        b";;;,,,",
+        b"application/openmetrics-text;version=1.0.0;q=1.5",
+        b"\xff\xfe",
+        b"garbage",
+    ] {
+        let (content_type, body) = scrape(accept);
+        assert_eq!(content_type, Format::Text.content_type(), "{accept:?}");
+        assert!(
+            String::from_utf8(body)
+                .unwrap()
+                .contains("# TYPE rustok_expo_exact_operations_total counter")
+        );
+    }
+}
+
+#[test]
+fn gzip_works_with_every_format() {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "accept",
+        HeaderValue::from_static("application/openmetrics-text"),
+    );
+    headers.insert("accept-encoding", HeaderValue::from_static("gzip"));
+    let response = MetricsEndpoint::new().respond(&headers);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        response.headers()["content-type"],
+        Format::OpenMetrics.content_type()
+    );
+    let body = futures_body(response.into_body());
+    assert_eq!(&body[..2], [0x1f, 0x8b], "a gzip stream");
+}

@@ -9,7 +9,7 @@
 
 /// What a family is, as every format names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub(crate) enum FamilyType {
     Counter,
     Gauge,
     Histogram,
@@ -24,7 +24,7 @@ pub(crate) struct Head<'a> {
     /// its samples' names do.
     pub(crate) name: &'a str,
     pub(crate) help: &'a str,
-    pub(crate) kind: Kind,
+    pub(crate) family_type: FamilyType,
     /// The unit the name ends with (`seconds`), or `""`. Only OpenMetrics
     /// writes it, so only set it when the name really ends in `_<unit>`.
     pub(crate) unit: &'a str,

@@ -8,13 +8,13 @@ use std::collections::HashMap;
 use prometheus::core::Desc;
 use prometheus::proto::{self, LabelPair, Metric, MetricFamily, MetricType};
 
-use crate::model::{Head, Histogram, Kind, Labels, Scalar, Sink, Summary};
+use crate::model::{FamilyType, Head, Histogram, Labels, Scalar, Sink, Summary};
 
 /// Collects what is written into it as `prometheus` families.
 #[derive(Default)]
 pub(crate) struct ProtoSink {
     families: Vec<MetricFamily>,
-    kind: Option<Kind>,
+    family_type: Option<FamilyType>,
 }
 
 impl ProtoSink {
@@ -36,25 +36,25 @@ impl Sink for ProtoSink {
         let mut family = MetricFamily::default();
         family.set_name(head.name.to_owned());
         family.set_help(head.help.to_owned());
-        family.set_field_type(match head.kind {
-            Kind::Counter => MetricType::COUNTER,
-            Kind::Gauge => MetricType::GAUGE,
-            Kind::Histogram => MetricType::HISTOGRAM,
-            Kind::Summary => MetricType::SUMMARY,
-            Kind::Untyped => MetricType::UNTYPED,
+        family.set_field_type(match head.family_type {
+            FamilyType::Counter => MetricType::COUNTER,
+            FamilyType::Gauge => MetricType::GAUGE,
+            FamilyType::Histogram => MetricType::HISTOGRAM,
+            FamilyType::Summary => MetricType::SUMMARY,
+            FamilyType::Untyped => MetricType::UNTYPED,
         });
-        self.kind = Some(head.kind);
+        self.family_type = Some(head.family_type);
         self.families.push(family);
     }
 
     fn scalar(&mut self, labels: Labels<'_>, sample: &Scalar) {
         let value = sample.value.as_f64();
-        let kind = self.kind;
+        let family_type = self.family_type;
         self.push(labels, |metric| {
             if let Some(ms) = sample.timestamp_ms {
                 metric.set_timestamp_ms(ms);
             }
-            if kind == Some(Kind::Counter) {
+            if family_type == Some(FamilyType::Counter) {
                 let mut counter = proto::Counter::default();
                 counter.set_value(value);
                 metric.set_counter(counter);
@@ -117,7 +117,7 @@ impl Sink for ProtoSink {
     }
 
     fn end_family(&mut self) {
-        self.kind = None;
+        self.family_type = None;
     }
 }
 

@@ -12,7 +12,7 @@ use axum::http::{Method, StatusCode};
 use prometheus::core::Desc;
 use prometheus::{IntGauge, Opts};
 
-use crate::model::{Bounds, Head, Histogram, Kind, Scalar, Sink, Value};
+use crate::model::{Bounds, FamilyType, Head, Histogram, Scalar, Sink, Value};
 use crate::proto::{desc, valid};
 use crate::record::{BoundedTable, End, Recorder, Snapshot};
 use crate::registry::{Adopted, OwnFamily, adopt};
@@ -150,13 +150,13 @@ impl OwnFamily for HttpFamilies {
         if snapshots.is_empty() {
             return;
         }
-        let head = |desc: &'static Desc, kind, unit| Head {
+        let head = |desc: &'static Desc, family_type, unit| Head {
             name: &desc.fq_name,
             help: &desc.help,
-            kind,
+            family_type,
             unit,
         };
-        sink.begin_family(&head(&series.durations, Kind::Histogram, "seconds"));
+        sink.begin_family(&head(&series.durations, FamilyType::Histogram, "seconds"));
         let mut cumulative = Vec::with_capacity(BOUNDS.len());
         for (method, route, snapshot) in &snapshots {
             cumulative.clear();
@@ -177,7 +177,7 @@ impl OwnFamily for HttpFamilies {
             );
         }
         sink.end_family();
-        sink.begin_family(&head(&series.requests, Kind::Counter, ""));
+        sink.begin_family(&head(&series.requests, FamilyType::Counter, ""));
         for (method, route, snapshot) in &snapshots {
             for (status, count) in by_response_status(snapshot) {
                 sink.scalar(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use prometheus::core::Desc;
 
 use super::families::ModuleMetrics;
-use crate::model::{Head, Histogram, Kind, Scalar, Sink, Value};
+use crate::model::{FamilyType, Head, Histogram, Scalar, Sink, Value};
 use crate::outcome::Status;
 use crate::record::Snapshot;
 use crate::registry::OwnFamily;
@@ -80,7 +80,7 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     sink.begin_family(&Head {
         name: &operations_desc.fq_name,
         help: &operations_desc.help,
-        kind: Kind::Counter,
+        family_type: FamilyType::Counter,
         unit: "",
     });
     let mut labelled_errors = Vec::new();
@@ -125,7 +125,7 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     sink.begin_family(&Head {
         name: &durations_desc.fq_name,
         help: &durations_desc.help,
-        kind: Kind::Histogram,
+        family_type: FamilyType::Histogram,
         unit: "seconds",
     });
     let mut cumulative = Vec::with_capacity(bounds.len());
@@ -157,7 +157,7 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     sink.begin_family(&Head {
         name: &in_flight_desc.fq_name,
         help: &in_flight_desc.help,
-        kind: Kind::Gauge,
+        family_type: FamilyType::Gauge,
         unit: "",
     });
     for ((kind, operation), totals) in &series {

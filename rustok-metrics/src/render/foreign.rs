@@ -3,7 +3,7 @@
 
 use prometheus::proto::{self, MetricFamily, MetricType};
 
-use crate::model::{Bounds, Head, Histogram, Kind, Scalar, Sink, Summary, Value};
+use crate::model::{Bounds, FamilyType, Head, Histogram, Scalar, Sink, Summary, Value};
 
 /// Writes `families` into `sink`, in their order.
 ///
@@ -13,17 +13,17 @@ use crate::model::{Bounds, Head, Histogram, Kind, Scalar, Sink, Summary, Value};
 /// `protobuf` feature).
 pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
     for family in families {
-        let kind = match family.get_field_type() {
-            MetricType::COUNTER => Kind::Counter,
-            MetricType::GAUGE => Kind::Gauge,
-            MetricType::HISTOGRAM => Kind::Histogram,
-            MetricType::SUMMARY => Kind::Summary,
+        let family_type = match family.get_field_type() {
+            MetricType::COUNTER => FamilyType::Counter,
+            MetricType::GAUGE => FamilyType::Gauge,
+            MetricType::HISTOGRAM => FamilyType::Histogram,
+            MetricType::SUMMARY => FamilyType::Summary,
             MetricType::UNTYPED => continue,
         };
         sink.begin_family(&Head {
             name: family.name(),
             help: family.help(),
-            kind,
+            family_type,
             unit: "",
         });
         for metric in family.get_metric() {
@@ -33,9 +33,9 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                 .map(|pair| (pair.name(), pair.value()))
                 .collect();
             let timestamp_ms = Some(metric.timestamp_ms()).filter(|&ms| ms != 0);
-            match kind {
-                Kind::Counter | Kind::Gauge | Kind::Untyped => {
-                    let value = if kind == Kind::Counter {
+            match family_type {
+                FamilyType::Counter | FamilyType::Gauge | FamilyType::Untyped => {
+                    let value = if family_type == FamilyType::Counter {
                         metric.get_counter().get_value()
                     } else {
                         metric.get_gauge().get_value()
@@ -46,7 +46,7 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                     };
                     sink.scalar(&labels, &sample);
                 }
-                Kind::Histogram => {
+                FamilyType::Histogram => {
                     let histogram = metric.get_histogram();
                     let finite: Vec<_> = histogram
                         .get_bucket()
@@ -67,7 +67,7 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                         },
                     );
                 }
-                Kind::Summary => {
+                FamilyType::Summary => {
                     let summary = metric.get_summary();
                     let quantiles: Vec<(f64, f64)> = summary
                         .get_quantile()

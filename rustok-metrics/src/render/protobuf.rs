@@ -22,7 +22,7 @@
 //! `+Inf` is not sent as a bucket: `metrics.proto` makes it optional and
 //! Prometheus adds it from `sample_count`.
 
-use crate::model::{Head, Histogram, Kind, Labels, Scalar, Sink, Summary};
+use crate::model::{FamilyType, Head, Histogram, Labels, Scalar, Sink, Summary};
 
 const VARINT: u32 = 0;
 const FIXED64: u32 = 1;
@@ -32,7 +32,7 @@ pub(super) struct ProtobufEncoder<'b> {
     out: &'b mut Vec<u8>,
     /// Where the current family's message starts (its length goes there).
     family_start: usize,
-    kind: Kind,
+    family_type: FamilyType,
 }
 
 impl<'b> ProtobufEncoder<'b> {
@@ -40,7 +40,7 @@ impl<'b> ProtobufEncoder<'b> {
         ProtobufEncoder {
             out,
             family_start: 0,
-            kind: Kind::Untyped,
+            family_type: FamilyType::Untyped,
         }
     }
 }
@@ -48,25 +48,25 @@ impl<'b> ProtobufEncoder<'b> {
 impl Sink for ProtobufEncoder<'_> {
     fn begin_family(&mut self, head: &Head<'_>) {
         self.family_start = self.out.len();
-        self.kind = head.kind;
+        self.family_type = head.family_type;
         string(self.out, 1, head.name);
         if !head.help.is_empty() {
             string(self.out, 2, head.help);
         }
-        let kind = match head.kind {
-            Kind::Counter => 0,
-            Kind::Gauge => 1,
-            Kind::Summary => 2,
-            Kind::Untyped => 3,
-            Kind::Histogram => 4,
+        let type_code = match head.family_type {
+            FamilyType::Counter => 0,
+            FamilyType::Gauge => 1,
+            FamilyType::Summary => 2,
+            FamilyType::Untyped => 3,
+            FamilyType::Histogram => 4,
         };
-        uint(self.out, 3, kind);
+        uint(self.out, 3, type_code);
     }
 
     fn scalar(&mut self, labels: Labels<'_>, sample: &Scalar) {
-        let field = match self.kind {
-            Kind::Counter => 3,
-            Kind::Gauge => 2,
+        let field = match self.family_type {
+            FamilyType::Counter => 3,
+            FamilyType::Gauge => 2,
             _ => 5,
         };
         message(self.out, 4, |out| {

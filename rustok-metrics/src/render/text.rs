@@ -17,7 +17,7 @@
 //! histogram has one per bucket).
 
 use super::numbers::{write_f64, write_i64, write_u64};
-use crate::model::{Head, Histogram, Kind, Labels, Scalar, Sink, Summary, Value};
+use crate::model::{FamilyType, Head, Histogram, Labels, Scalar, Sink, Summary, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Flavor {
@@ -119,7 +119,7 @@ impl Sink for TextEncoder<'_> {
         let openmetrics = self.flavor == Flavor::OpenMetrics;
         self.name.clear();
         self.counter_suffix = "";
-        if openmetrics && head.kind == Kind::Counter {
+        if openmetrics && head.family_type == FamilyType::Counter {
             self.name
                 .push_str(head.name.strip_suffix("_total").unwrap_or(head.name));
             self.counter_suffix = "_total";
@@ -133,15 +133,15 @@ impl Sink for TextEncoder<'_> {
             let help = String::from_utf8(help).unwrap_or_default();
             self.metadata("# HELP ", &help);
         }
-        let kind = match (head.kind, openmetrics) {
-            (Kind::Counter, _) => "counter",
-            (Kind::Gauge, _) => "gauge",
-            (Kind::Histogram, _) => "histogram",
-            (Kind::Summary, _) => "summary",
-            (Kind::Untyped, false) => "untyped",
-            (Kind::Untyped, true) => "unknown",
+        let type_name = match (head.family_type, openmetrics) {
+            (FamilyType::Counter, _) => "counter",
+            (FamilyType::Gauge, _) => "gauge",
+            (FamilyType::Histogram, _) => "histogram",
+            (FamilyType::Summary, _) => "summary",
+            (FamilyType::Untyped, false) => "untyped",
+            (FamilyType::Untyped, true) => "unknown",
         };
-        self.metadata("# TYPE ", kind);
+        self.metadata("# TYPE ", type_name);
         let unit_matches = self
             .name
             .strip_suffix(head.unit)

@@ -4,7 +4,12 @@
 //! server; the values they store are checked through `/api/v1/query`, and
 //! the server records which format it answered each scrape in.
 //!
-//! Without `prometheus` installed the test is skipped with a printed
+//! A third Prometheus loads the rules `prometheus_rules()` generates for
+//! this binary, whose module `burn` has an objective that half of its calls
+//! miss: the recorded error ratio reads one half, and the objective's
+//! `RustokOperationErrorBudgetBurn` alert becomes pending.
+//!
+//! Without `prometheus` installed the tests are skipped with a printed
 //! reason; under `CI` it is required (`.ci/run` installs it).
 
 use std::net::SocketAddr;
@@ -16,7 +21,7 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::get;
 use rustok_metrics::http::MetricsEndpoint;
-use rustok_metrics::{Format, MetricLabel, metered};
+use rustok_metrics::{Format, MetricLabel, Objective, metered};
 use rustok_metrics_testkit::prometheus::{Prometheus, wait_for};
 use rustok_metrics_testkit::tools_available;
 
@@ -31,6 +36,18 @@ fn publish(n: u32) -> Result<u32, ScrapeError> {
         Err(ScrapeError::Conflict)
     } else {
         Ok(n)
+    }
+}
+
+/// 99% of charges must succeed: a budget of 1%.
+const PAYMENTS: Objective = Objective::new("payments").success_rate(99.0);
+
+#[metered(module = "burn", op = "charge", objective = PAYMENTS)]
+fn charge(n: u64) -> Result<u64, ScrapeError> {
+    if n % 2 == 0 {
+        Ok(n)
+    } else {
+        Err(ScrapeError::Conflict)
     }
 }
 
@@ -138,4 +155,48 @@ fn prometheus_stores_what_each_format_says() {
             "never served {format:?}: {served:?}"
         );
     }
+}
+
+#[test]
+fn generated_rules_record_the_error_ratio_and_a_burning_objective_alerts() {
+    if !tools_available(&["prometheus"]) {
+        return;
+    }
+    let addr = serve();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let traffic = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // Calls in pairs: one succeeds, one fails.
+                let _ = charge(n);
+                let _ = charge(n + 1);
+                n += 2;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        })
+    };
+    let rules = rustok_metrics::prometheus_rules();
+    let prometheus = Prometheus::start_with_rules("objective_burn", &[addr], &[], &[&rules]);
+
+    let ratio = r#"rustok:operation_error_ratio:rate5m{module="burn",operation="charge"}"#;
+    wait_for(
+        "the recorded error ratio",
+        Duration::from_secs(60),
+        || value(&prometheus, ratio).is_some(),
+    );
+    let recorded = value(&prometheus, ratio).unwrap_or(f64::NAN);
+    assert!(
+        (recorded - 0.5).abs() < 0.02,
+        "error ratio of burn/charge: {recorded}"
+    );
+    let pending = r#"ALERTS{alertname="RustokOperationErrorBudgetBurn",alertstate="pending",module="burn",operation="charge",objective="payments",severity="page"}"#;
+    wait_for(
+        "the objective's page alert to become pending",
+        Duration::from_secs(60),
+        || value(&prometheus, pending) == Some(1.0),
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    traffic.join().unwrap();
 }

@@ -2,7 +2,8 @@
 //!
 //! One Prometheus (Debian's `prometheus` package) on a free loopback port
 //! scrapes three server processes with the right bearer token and one with a
-//! wrong token, every second, and loads docs/prometheus/rustok.rules.yml.
+//! wrong token, every second, and loads docs/prometheus/rustok-common.rules.yml
+//! and the example's generated docs/prometheus/rustok.rules.yml.
 //! The test drives known traffic into each server and checks what arrives
 //! through Prometheus' HTTP API: targets up or down (401), exact counters
 //! summed over instances, histograms and HTTP metrics; then it runs every
@@ -19,13 +20,17 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{KillOnDrop, Server, get, post_json, start_server};
+use support::{KillOnDrop, Server, get, post_json, print_rules, start_server};
 
 mod support;
 
 use rustok_metrics_testkit::{promtool_check_metrics, tools_available};
 
 const TOKEN: &str = "test-token-3f9a";
+
+/// The rules an installation loads: the common ones, and those the example
+/// generates (`server --print-rules`).
+const RULE_FILES: [&str; 2] = ["rustok-common.rules.yml", "rustok.rules.yml"];
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -79,27 +84,26 @@ impl Prometheus {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let rules = repo_root().join("docs/prometheus/rustok.rules.yml");
+        // Rule groups evaluate every 30 s as written; here every second, so
+        // the recorded series exist within the test.
+        let mut rule_files = Vec::new();
+        for name in RULE_FILES {
+            let text = std::fs::read_to_string(repo_root().join("docs/prometheus").join(name))
+                .unwrap()
+                .replace("interval: 30s", "interval: 1s");
+            let fast = dir.join(name);
+            std::fs::write(&fast, text).unwrap();
+            rule_files.push(format!("'{}'", fast.display()));
+        }
         let config = format!(
             "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
-             rule_files: ['{rules}']\n\
+             rule_files: [{rules}]\n\
              scrape_configs:\n\
              \x20 - job_name: rustok\n    authorization: {{credentials: '{TOKEN}'}}\n    static_configs: [{{targets: [{good}]}}]\n\
              \x20 - job_name: rustok_wrong_token\n    authorization: {{credentials: 'not-the-token'}}\n    static_configs: [{{targets: [{wrong}]}}]\n",
-            rules = rules.display(),
+            rules = rule_files.join(", "),
             good = targets(good),
             wrong = targets(&[wrong_token]),
-        );
-        // Rule groups evaluate every 30 s as written; here every second, so
-        // the recorded series exist within the test.
-        let rules_text = std::fs::read_to_string(&rules)
-            .unwrap()
-            .replace("interval: 30s", "interval: 1s");
-        let fast_rules = dir.join("rustok.rules.yml");
-        std::fs::write(&fast_rules, rules_text).unwrap();
-        let config = config.replace(
-            &rules.display().to_string(),
-            &fast_rules.display().to_string(),
         );
         std::fs::write(dir.join("prometheus.yml"), config).unwrap();
 
@@ -190,24 +194,22 @@ fn drive_traffic(addr: SocketAddr, creates: u32) {
     assert_eq!(get(addr, "/no/such/page", &[]).0, 404);
 }
 
-/// Every PromQL expression in the dashboard, one per value of its `module`
-/// variable, and in the rules file, with whether it is an alert.
+/// Every PromQL expression in the dashboard, once per module of the
+/// generated rules (its `module` variable lists those), and in the rules
+/// files, with whether it is an alert.
 fn repo_queries() -> Vec<(String, bool)> {
     let root = repo_root();
     let dashboard: Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("docs/grafana/rustok-overview.json")).unwrap(),
     )
     .unwrap();
-    let modules: Vec<String> = dashboard["templating"]["list"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|variable| variable["name"] == "module")
-        .and_then(|variable| variable["options"].as_array())
-        .unwrap()
-        .iter()
-        .map(|option| option["value"].as_str().unwrap().to_owned())
+    let generated =
+        std::fs::read_to_string(root.join("docs/prometheus/rustok.rules.yml")).unwrap();
+    let modules: Vec<&str> = generated
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("- name: rustok-module-"))
         .collect();
+    assert!(modules.contains(&"content") && modules.contains(&"commerce"));
     let mut queries = Vec::new();
     for panel in dashboard["panels"].as_array().unwrap() {
         for target in panel["targets"].as_array().into_iter().flatten() {
@@ -218,9 +220,17 @@ fn repo_queries() -> Vec<(String, bool)> {
             }
         }
     }
-    // The rules file is YAML; its expressions are the `expr:` entries, on
-    // one line or as a `|` block.
-    let rules = std::fs::read_to_string(root.join("docs/prometheus/rustok.rules.yml")).unwrap();
+    for name in RULE_FILES {
+        let rules = std::fs::read_to_string(root.join("docs/prometheus").join(name)).unwrap();
+        queries.extend(rule_expressions(&rules));
+    }
+    queries
+}
+
+/// The `expr:` entries of a rules file (YAML), on one line or as a `|`
+/// block, with whether each belongs to an alert.
+fn rule_expressions(rules: &str) -> Vec<(String, bool)> {
+    let mut queries = Vec::new();
     let mut lines = rules.lines().peekable();
     let mut is_alert = false;
     while let Some(line) = lines.next() {
@@ -431,11 +441,11 @@ fn the_rules_pass_promtool_check_and_their_unit_tests() {
     }
     let dir = repo_root().join("docs/prometheus");
     for args in [
-        ["check", "rules", "rustok.rules.yml"],
-        ["test", "rules", "rustok.rules.test.yml"],
+        vec!["check", "rules", RULE_FILES[0], RULE_FILES[1]],
+        vec!["test", "rules", "rustok.rules.test.yml"],
     ] {
         let out = Command::new("promtool")
-            .args(args)
+            .args(&args)
             .current_dir(&dir)
             .output()
             .unwrap();
@@ -447,4 +457,20 @@ fn the_rules_pass_promtool_check_and_their_unit_tests() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn the_checked_in_rules_are_what_the_example_generates() {
+    let generated = print_rules();
+    let path = repo_root().join("docs/prometheus/rustok.rules.yml");
+    if std::env::var_os("RUSTOK_RULES").is_some_and(|value| value == "overwrite") {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        checked_in == generated,
+        "docs/prometheus/rustok.rules.yml is not what `server --print-rules` prints; \
+         regenerate it with RUSTOK_RULES=overwrite cargo test -p rustok-metrics-examples --test prometheus"
+    );
 }

@@ -37,13 +37,36 @@ impl Prometheus {
     /// When it cannot start or does not get ready within 30 s.
     #[must_use]
     pub fn start(job: &str, targets: &[SocketAddr], flags: &[&str]) -> Self {
+        Self::start_with_rules(job, targets, flags, &[])
+    }
+
+    /// As [`start`](Self::start), with these rule files (YAML text) loaded
+    /// and evaluated every second: their groups' own `interval: 30s` is
+    /// shortened to `1s`, so recorded series and alerts appear within a test.
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    #[must_use]
+    pub fn start_with_rules(
+        job: &str,
+        targets: &[SocketAddr],
+        flags: &[&str],
+        rules: &[&str],
+    ) -> Self {
         let dir =
             std::env::temp_dir().join(format!("rustok-prometheus-{job}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temporary directory");
+        let mut rule_files = Vec::new();
+        for (index, text) in rules.iter().enumerate() {
+            let path = dir.join(format!("rules-{index}.yml"));
+            std::fs::write(&path, text.replace("interval: 30s", "interval: 1s")).expect("rules");
+            rule_files.push(format!("'{}'", path.display()));
+        }
         let targets: Vec<String> = targets.iter().map(|a| format!("'{a}'")).collect();
         let config = format!(
-            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: {job}\n    static_configs: [{{targets: [{}]}}]\n",
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [{}]\nscrape_configs:\n  - job_name: {job}\n    static_configs: [{{targets: [{}]}}]\n",
+            rule_files.join(", "),
             targets.join(", ")
         );
         std::fs::write(dir.join("prometheus.yml"), config).expect("config");

@@ -28,6 +28,16 @@ pub struct Server {
     pub addr: SocketAddr,
 }
 
+/// What `server --print-rules` prints.
+pub fn print_rules() -> String {
+    let out = Command::new(server_binary())
+        .arg("--print-rules")
+        .output()
+        .expect("run the server example");
+    assert!(out.status.success(), "server --print-rules failed");
+    String::from_utf8(out.stdout).expect("UTF-8 rules")
+}
+
 /// The example server, built (if out of date) with this test's profile:
 /// `cargo test --test <name>` alone would not build examples.
 fn server_binary() -> &'static PathBuf {

@@ -1,13 +1,17 @@
 //! `#[derive(MetricLabel)]`: an enum's variants as label values.
 //!
 //! Input:
-//!     enum NodeKind { BlogPost, #[metric_label = "page"] Static { slug: String } }
+//! ```text
+//! enum NodeKind { BlogPost, #[metric_label = "page"] Static { slug: String } }
+//! ```
 //! Output:
-//!     impl ::rustok_metrics::MetricLabel for NodeKind {
-//!         fn metric_label(&self) -> &'static str {
-//!             match self { Self::BlogPost => "blog_post", Self::Static { .. } => "page" }
-//!         }
+//! ```text
+//! impl ::rustok_metrics::MetricLabel for NodeKind {
+//!     fn metric_label(&self) -> &'static str {
+//!         match self { Self::BlogPost => "blog_post", Self::Static { .. } => "page" }
 //!     }
+//! }
+//! ```
 
 use proc_macro2::TokenStream;
 use quote::quote;

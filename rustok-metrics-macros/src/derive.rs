@@ -15,6 +15,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::{Attribute, Data, DeriveInput, Expr, ExprLit, Fields, Lit, LitStr, Meta};
 
 use crate::args::Problems;
@@ -44,7 +45,8 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         let label = match label_override(&variant.attrs) {
             Ok(Some(label)) => label,
             Ok(None) => LitStr::new(
-                &snake_case(&variant.ident.to_string()),
+                // `r#Type` is the variant `Type`: its label is "type".
+                &snake_case(&variant.ident.unraw().to_string()),
                 variant.ident.span(),
             ),
             Err(error) => {

@@ -16,3 +16,4 @@ mod shapes;
 mod statuses;
 mod support;
 mod traits;
+mod transparent;

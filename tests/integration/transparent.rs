@@ -1,0 +1,264 @@
+//! A metered function behaves as its plain twin: the same frame, the same
+//! exits, the same shapes of signature; only the metrics are added.
+
+use std::future::Future;
+use std::panic::{Location, catch_unwind};
+use std::pin::Pin;
+
+use rustok_metrics::{MetricLabel, metered};
+
+use crate::support::{block_on, scrape};
+
+#[track_caller]
+#[metered(module = "it_transparent", op = "caller")]
+fn where_called() -> &'static Location<'static> {
+    Location::caller()
+}
+
+#[test]
+fn track_caller_sees_the_callers_location() {
+    let expected_line = line!() + 1;
+    let location = where_called();
+    assert_eq!(location.file(), file!());
+    assert_eq!(location.line(), expected_line);
+    assert_eq!(scrape().statuses("it_transparent", "caller"), [1, 0, 0, 0]);
+}
+
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("drop");
+    }
+}
+
+#[metered(module = "it_transparent", op = "local_drop")]
+fn local_drop_panics() -> u32 {
+    let _local = PanicsOnDrop;
+    5
+}
+
+#[test]
+fn a_panic_while_the_bodys_locals_drop_is_the_calls_panic() {
+    assert!(catch_unwind(local_drop_panics).is_err());
+    assert_eq!(
+        scrape().statuses("it_transparent", "local_drop"),
+        [0, 0, 1, 0]
+    );
+}
+
+#[metered(module = "it_transparent", op = "during_unwind")]
+fn called_while_unwinding() -> u32 {
+    7
+}
+
+struct CallsOnDrop;
+
+impl Drop for CallsOnDrop {
+    fn drop(&mut self) {
+        assert_eq!(called_while_unwinding(), 7);
+    }
+}
+
+#[test]
+fn a_call_made_from_a_drop_during_an_unrelated_panic_succeeds() {
+    let result = catch_unwind(|| {
+        let _calls = CallsOnDrop;
+        panic!("unrelated");
+    });
+    assert!(result.is_err());
+    assert_eq!(
+        scrape().statuses("it_transparent", "during_unwind"),
+        [1, 0, 0, 0]
+    );
+}
+
+#[metered(module = "it_transparent", op = "closure")]
+fn length_of() -> impl Fn(&str) -> usize {
+    |s| s.len()
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+#[metered(module = "it_transparent", op = "hand_boxed")]
+fn hand_boxed(n: u32) -> BoxFuture<Result<u32, String>> {
+    Box::pin(async move {
+        if n == 0 {
+            return Err("zero".to_owned());
+        }
+        Ok(n)
+    })
+}
+
+#[test]
+fn closures_and_hand_written_boxed_futures_are_plain_return_values() {
+    assert_eq!(length_of()("four"), 4);
+    assert_eq!(block_on(hand_boxed(0)), Err("zero".to_owned()));
+    assert_eq!(block_on(hand_boxed(3)), Ok(3));
+    let scrape = scrape();
+    assert_eq!(scrape.statuses("it_transparent", "closure"), [1, 0, 0, 0]);
+    // The call builds a future and returns it: two successful calls.
+    assert_eq!(
+        scrape.statuses("it_transparent", "hand_boxed"),
+        [2, 0, 0, 0]
+    );
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, MetricLabel)]
+enum Refusal {
+    r#Type,
+    TooLong,
+}
+
+fn check(input: &str) -> Result<&str, Refusal> {
+    match input {
+        "" => Err(Refusal::r#Type),
+        long if long.len() > 5 => Err(Refusal::TooLong),
+        fine => Ok(fine),
+    }
+}
+
+#[metered(module = "it_transparent", op = "question")]
+fn through_question(input: &str) -> Result<usize, Refusal> {
+    let text = format!("<{}>", check(input)?);
+    Ok(text.len())
+}
+
+macro_rules! refuse {
+    ($why:expr) => {
+        return Err($why)
+    };
+}
+
+#[metered(module = "it_transparent", op = "hidden")]
+fn through_a_macro(input: &str) -> Result<usize, Refusal> {
+    if input.is_empty() {
+        refuse!(Refusal::TooLong);
+    }
+    Ok(input.len())
+}
+
+#[metered(module = "it_transparent", op = "option")]
+fn first_even(values: &[u32]) -> Option<u32> {
+    let first = values.first()?;
+    if first % 2 == 1 {
+        return None;
+    }
+    Some(*first)
+}
+
+#[test]
+fn every_exit_is_seen_with_its_error_kind() {
+    assert_eq!(Refusal::r#Type.metric_label(), "type");
+    assert_eq!(through_question("abc"), Ok(5));
+    assert_eq!(through_question(""), Err(Refusal::r#Type));
+    assert_eq!(through_question("abcdefg"), Err(Refusal::TooLong));
+    assert_eq!(through_a_macro(""), Err(Refusal::TooLong));
+    assert_eq!(through_a_macro("ab"), Ok(2));
+    assert_eq!(first_even(&[]), None);
+    assert_eq!(first_even(&[1]), None);
+    assert_eq!(first_even(&[2]), Some(2));
+    let scrape = scrape();
+    let of_kind = |op, kind| {
+        scrape
+            .errors_of_kind("it_transparent", op, "", "error", kind)
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        scrape.calls("it_transparent", "question", "", "success"),
+        Some(1)
+    );
+    assert_eq!(of_kind("question", "type"), 1);
+    assert_eq!(of_kind("question", "too_long"), 1);
+    assert_eq!(
+        scrape.calls("it_transparent", "hidden", "", "success"),
+        Some(1)
+    );
+    assert_eq!(of_kind("hidden", "too_long"), 1);
+    // `None` is not an error: every call of an `Option` function succeeds.
+    assert_eq!(scrape.statuses("it_transparent", "option"), [3, 0, 0, 0]);
+}
+
+#[metered(module = "it_transparent", op = "async_question")]
+async fn async_through_question(input: &str) -> Result<usize, Refusal> {
+    let checked = check(input)?;
+    Ok(checked.len())
+}
+
+#[test]
+fn async_exits_are_seen_too() {
+    assert_eq!(block_on(async_through_question("ab")), Ok(2));
+    assert_eq!(block_on(async_through_question("")), Err(Refusal::r#Type));
+    let scrape = scrape();
+    assert_eq!(
+        scrape.calls("it_transparent", "async_question", "", "success"),
+        Some(1)
+    );
+    assert_eq!(
+        scrape.errors_of_kind("it_transparent", "async_question", "", "error", "type"),
+        Some(1)
+    );
+}
+
+macro_rules! generated {
+    ($name:ident, $module:literal, $op:literal) => {
+        #[metered(module = $module, op = $op)]
+        fn $name() -> u32 {
+            11
+        }
+    };
+}
+
+generated!(from_macro_rules, "it_transparent", "generated");
+
+#[test]
+fn functions_generated_by_macro_rules_are_metered() {
+    assert_eq!(from_macro_rules(), 11);
+    assert_eq!(
+        scrape().statuses("it_transparent", "generated"),
+        [1, 0, 0, 0]
+    );
+}
+
+struct Probe;
+
+#[metered(module = "it_transparent_cfg")]
+impl Probe {
+    #[cfg_attr(all(), metered(op = "renamed"))]
+    fn when_true(&self) -> u32 {
+        1
+    }
+
+    #[cfg_attr(any(), metered(op = "never_used"))]
+    fn when_false(&self) -> u32 {
+        2
+    }
+
+    #[cfg_attr(all(), metered(skip), inline)]
+    fn skipped(&self) -> u32 {
+        3
+    }
+}
+
+#[test]
+fn cfg_attr_metered_on_a_method_applies_where_its_predicate_holds() {
+    let probe = Probe;
+    assert_eq!(probe.when_true() + probe.when_false() + probe.skipped(), 6);
+    let scrape = scrape();
+    assert_eq!(
+        scrape.statuses("it_transparent_cfg", "renamed"),
+        [1, 0, 0, 0]
+    );
+    assert_eq!(
+        scrape.statuses("it_transparent_cfg", "when_false"),
+        [1, 0, 0, 0]
+    );
+    assert_eq!(
+        scrape.calls("it_transparent_cfg", "never_used", "", "success"),
+        None
+    );
+    assert_eq!(
+        scrape.calls("it_transparent_cfg", "skipped", "", "success"),
+        None
+    );
+}

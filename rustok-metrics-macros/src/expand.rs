@@ -76,7 +76,7 @@ pub fn instrument(
     let track_caller = attrs
         .iter()
         .find(|attr| attr.path().is_ident("track_caller"))
-        .map(Spanned::span);
+        .map(|attr| attr.path().span());
 
     if sig.asyncness.is_none()
         && let Some((output, future)) = async_trait::expanded_body(block)

@@ -88,7 +88,7 @@ pub fn instrument(
             &locals,
             &start,
             &output,
-            sig,
+            true,
             track_caller,
             &mut future.block,
         );
@@ -101,7 +101,8 @@ pub fn instrument(
         block.stmts.insert(0, guard);
         return Ok(());
     }
-    note_exits(&locals, &start, &output, sig, track_caller, block)
+    let is_async = sig.asyncness.is_some();
+    note_exits(&locals, &start, &output, is_async, track_caller, block)
 }
 
 /// Whether a return value can say "error": not for `()`, and not for an
@@ -122,7 +123,7 @@ fn note_exits(
     locals: &Locals,
     start: &TokenStream,
     output: &Type,
-    sig: &Signature,
+    is_async: bool,
     track_caller: Option<Span>,
     block: &mut Block,
 ) -> syn::Result<()> {
@@ -138,7 +139,7 @@ fn note_exits(
         exits.visit_stmt_mut(stmt);
     }
     if let Some(hidden) = exits.hidden {
-        return measure_whole(locals, start, output, sig, block, hidden, track_caller);
+        return measure_whole(locals, start, output, is_async, block, hidden, track_caller);
     }
     match stmts.last_mut() {
         Some(Stmt::Expr(tail, None)) => *tail = exits.noted(tail.clone()),
@@ -179,7 +180,7 @@ fn measure_whole(
     locals: &Locals,
     start: &TokenStream,
     output: &Type,
-    sig: &Signature,
+    is_async: bool,
     block: &mut Block,
     hidden: Span,
     track_caller: Option<Span>,
@@ -189,7 +190,7 @@ fn measure_whole(
         brace_token: block.brace_token,
         stmts: std::mem::take(&mut block.stmts),
     };
-    let measured = if sig.asyncness.is_some() {
+    let measured = if is_async {
         quote! {
             async move {
                 if let ::core::option::Option::Some(#value) =

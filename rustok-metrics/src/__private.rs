@@ -13,6 +13,8 @@ use std::cell::Cell;
 use std::convert::Infallible;
 use std::ops::ControlFlow;
 
+use crate::clock::{self, Ticks};
+use crate::recorder::Recorder;
 use crate::status::{Outcome, Status};
 
 /// The outcome of a call that returned normally with a non-error value.
@@ -27,9 +29,9 @@ pub const SUCCESS: Outcome = Outcome::of(Status::Success);
 /// that began after the call started: `panic`; dropped without a noted
 /// outcome otherwise (a future dropped between polls): `cancelled`.
 #[must_use = "a call is recorded when its `Exit` drops"]
-#[derive(Debug)]
 pub struct Exit {
-    guard: Option<CallGuard>,
+    recorder: &'static Recorder,
+    started: Ticks,
     outcome: Cell<Option<Outcome>>,
     /// Started while a panic was already unwinding (called from a `Drop`).
     started_unwinding: bool,
@@ -39,8 +41,10 @@ impl Exit {
     /// A call whose exits note their outcome.
     #[inline]
     pub fn new(guard: CallGuard) -> Self {
+        let (recorder, started) = guard.into_parts();
         Exit {
-            guard: Some(guard),
+            recorder,
+            started,
             outcome: Cell::new(None),
             started_unwinding: std::thread::panicking(),
         }
@@ -72,18 +76,25 @@ impl Exit {
 impl Drop for Exit {
     #[inline]
     fn drop(&mut self) {
-        let Some(guard) = self.guard.take() else {
-            return;
-        };
         let panicked = std::thread::panicking() && !self.started_unwinding;
-        match self.outcome.get() {
-            Some(outcome) if !panicked => guard.finish(outcome),
-            _ => guard.finish(Outcome::of(if panicked {
-                Status::Panic
-            } else {
-                Status::Cancelled
-            })),
-        }
+        let outcome = match self.outcome.get() {
+            Some(outcome) if !panicked => outcome,
+            _ if panicked => Outcome::of(Status::Panic),
+            _ => Outcome::of(Status::Cancelled),
+        };
+        self.recorder.record(
+            outcome.status,
+            outcome.error_kind,
+            clock::nanos_since(self.started),
+        );
+    }
+}
+
+impl std::fmt::Debug for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Exit")
+            .field("outcome", &self.outcome.get())
+            .finish_non_exhaustive()
     }
 }
 

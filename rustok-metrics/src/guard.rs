@@ -31,6 +31,15 @@ impl CallGuard {
         self.finish_with(outcome.status, outcome.error_kind);
     }
 
+    /// The recorder and start time, for a caller that records the outcome
+    /// itself (`__private::Exit`, which learns it before it drops).
+    #[inline]
+    pub(crate) fn into_parts(self) -> (&'static Recorder, Ticks) {
+        let parts = (self.recorder, self.started);
+        std::mem::forget(self);
+        parts
+    }
+
     /// Records the call as ended with `status` and a `detail` label.
     #[inline]
     pub(crate) fn finish_with(self, status: Status, detail: &'static str) {

@@ -262,3 +262,62 @@ fn cfg_attr_metered_on_a_method_applies_where_its_predicate_holds() {
         None
     );
 }
+
+#[async_trait::async_trait]
+trait Checker {
+    async fn check_len(&self, input: &str) -> Result<usize, Refusal>;
+}
+
+struct OuterAsyncTrait;
+
+// `#[async_trait]` expands first; the hidden exit in `refuse!` makes the
+// boxed future's block be measured as a whole.
+#[async_trait::async_trait]
+#[metered(module = "it_transparent_async_trait")]
+impl Checker for OuterAsyncTrait {
+    async fn check_len(&self, input: &str) -> Result<usize, Refusal> {
+        if input.is_empty() {
+            refuse!(Refusal::r#Type);
+        }
+        Ok(check(input)?.len())
+    }
+}
+
+struct InnerAsyncTrait;
+
+#[metered(module = "it_transparent_trait_async")]
+#[async_trait::async_trait]
+impl Checker for InnerAsyncTrait {
+    async fn check_len(&self, input: &str) -> Result<usize, Refusal> {
+        if input.is_empty() {
+            refuse!(Refusal::r#Type);
+        }
+        Ok(check(input)?.len())
+    }
+}
+
+#[test]
+fn async_trait_methods_with_hidden_exits_in_either_order() {
+    for (checker, module) in [
+        (
+            &OuterAsyncTrait as &(dyn Checker + Sync),
+            "it_transparent_async_trait",
+        ),
+        (&InnerAsyncTrait, "it_transparent_trait_async"),
+    ] {
+        assert_eq!(block_on(checker.check_len("")), Err(Refusal::r#Type));
+        assert_eq!(
+            block_on(checker.check_len("abcdefg")),
+            Err(Refusal::TooLong)
+        );
+        assert_eq!(block_on(checker.check_len("abc")), Ok(3));
+        let scrape = scrape();
+        let of_kind = |kind| {
+            scrape
+                .errors_of_kind(module, "check_len", "", "error", kind)
+                .unwrap_or(0)
+        };
+        assert_eq!(scrape.calls(module, "check_len", "", "success"), Some(1));
+        assert_eq!((of_kind("type"), of_kind("too_long")), (1, 1), "{module}");
+    }
+}

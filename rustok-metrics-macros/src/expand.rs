@@ -142,6 +142,14 @@ fn note_exits(
         return measure_whole(locals, start, output, is_async, block, hidden, track_caller);
     }
     match stmts.last_mut() {
+        // `Ok(())`: noted just before, and left exactly as written.
+        Some(Stmt::Expr(tail, None)) if is_trivial_success(tail) => {
+            let tail = stmts.pop();
+            stmts.push(syn::parse_quote! {
+                #exit.returns(::rustok_metrics::__private::SUCCESS);
+            });
+            stmts.extend(tail);
+        }
         Some(Stmt::Expr(tail, None)) => *tail = exits.noted(tail.clone()),
         // No tail: the block returns `()`, or never ends.
         _ if is_unit(output) => stmts.push(syn::parse_quote! {
@@ -248,6 +256,9 @@ impl Exits<'_> {
     /// The block carries the span of `expr`, so a lint about it (such as
     /// `unreachable_code`) points at the user's code.
     fn noted(&self, mut expr: Expr) -> Expr {
+        if diverges(&expr) {
+            return expr;
+        }
         let exit = &self.locals.exit;
         if let Expr::Call(call) = &mut expr
             && call.args.len() == 1
@@ -255,7 +266,10 @@ impl Exits<'_> {
             && let Some(arg) = call.args.first_mut()
         {
             let inner = arg.clone();
-            *arg = syn::parse_quote_spanned!(inner.span()=> #exit.returns_ok(#inner));
+            // Generated (mixed-site) tokens located at the argument: clippy
+            // knows them as macro output, and leaves `Ok(())` alone.
+            let at = Span::mixed_site().located_at(inner.span());
+            *arg = syn::parse_quote_spanned!(at=> #exit.returns_ok(#inner));
             return expr;
         }
         let output = self.output;
@@ -310,8 +324,11 @@ impl VisitMut for Exits<'_> {
                 syn::visit_mut::visit_expr_return_mut(self, ret);
                 self.rewritten += 1;
                 match ret.expr.take() {
-                    Some(value) => ret.expr = Some(Box::new(self.noted(*value))),
-                    None => {
+                    Some(value) if !is_trivial_success(&value) => {
+                        ret.expr = Some(Box::new(self.noted(*value)));
+                    }
+                    trivial_or_none => {
+                        ret.expr = trivial_or_none;
                         let exit = &self.locals.exit;
                         let ret = ret.clone();
                         *expr = syn::parse_quote!({
@@ -423,6 +440,35 @@ fn starts_with_attribute(expr: &Expr) -> bool {
     matches!(quote!(#expr).into_iter().next(), Some(TokenTree::Punct(punct)) if punct.as_char() == '#')
 }
 
+/// `Ok(())`, `Some(CONST)`, `Ok(value)`: a success whose argument is a
+/// literal or a name, so noting it before it is built changes nothing. The
+/// exit is then left exactly as written, as clippy's `unnecessary_wraps`,
+/// `needless_return` and `unit_arg` read it.
+fn is_trivial_success(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    let trivial = match call.args.first() {
+        Some(Expr::Lit(_) | Expr::Path(_)) => true,
+        Some(Expr::Tuple(unit)) => unit.elems.is_empty(),
+        _ => false,
+    };
+    trivial && call.args.len() == 1 && is_success_constructor(&call.func)
+}
+
+/// `panic!(..)`, `todo!()` and the like: such an exit is no return value,
+/// and binding it to a local would be clippy's `diverging_sub_expression`.
+fn diverges(expr: &Expr) -> bool {
+    let Expr::Macro(mac) = expr else {
+        return false;
+    };
+    mac.mac.path.segments.last().is_some_and(|last| {
+        ["panic", "todo", "unimplemented", "unreachable"]
+            .iter()
+            .any(|name| last.ident == name)
+    })
+}
+
 /// `Ok`, `Some`, or a path to them such as `Result::Ok`: a value built by
 /// them is never an error.
 fn is_success_constructor(func: &Expr) -> bool {
@@ -435,16 +481,11 @@ fn is_success_constructor(func: &Expr) -> bool {
         .iter()
         .map(|s| s.ident.to_string())
         .collect();
-    match names
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["Ok"] | ["Some"] => true,
-        [.., "Result", "Ok"] | [.., "Option", "Some"] => true,
-        _ => false,
-    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    matches!(
+        names.as_slice(),
+        ["Ok" | "Some"] | [.., "Result", "Ok"] | [.., "Option", "Some"]
+    )
 }
 
 /// The first `?` or `return` in macro input, if any.

@@ -36,7 +36,7 @@ enum Own {
     Always(MethodArgs),
     /// `#[cfg_attr(predicate, metered(..))]`: these arguments where the
     /// predicate holds, the impl's defaults elsewhere.
-    When(Meta, MethodArgs),
+    When(Box<Meta>, MethodArgs),
 }
 
 pub fn instrument_impl(args: &ImplArgs, mut item: ItemImpl) -> TokenStream {
@@ -144,7 +144,7 @@ fn own_args(attrs: &mut Vec<Attribute>) -> syn::Result<Own> {
             let own = syn::parse2::<RawArgs>(args.clone())?.into_method_args()?;
             Ok(match predicate {
                 None => Own::Always(own),
-                Some(predicate) => Own::When(predicate.clone(), own),
+                Some(predicate) => Own::When(Box::new(predicate.clone()), own),
             })
         }
         [_, (_, second, _), ..] => Err(syn::Error::new_spanned(

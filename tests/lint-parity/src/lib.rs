@@ -194,3 +194,12 @@ pub fn metered_hidden(name: String) -> Result<usize, Fail> {
     }
     Ok(name.len())
 }
+
+// A tail that panics is not a return value.
+pub fn plain_todo() -> u32 {
+    todo!("later")
+}
+#[metered(module = "parity", op = "todo")]
+pub fn metered_todo() -> u32 {
+    todo!("later")
+}

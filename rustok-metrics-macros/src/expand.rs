@@ -300,8 +300,12 @@ impl Exits<'_> {
         let at_question = Span::mixed_site().located_at(question);
         let value = Ident::new("__rustok_value", at_question);
         let residual = Ident::new("__rustok_residual", at_question);
+        // The return type re-spanned onto the `?` (same hygiene: both are the
+        // user's), so "cannot convert" or "cannot use `?` here" points there.
+        let output = self.output;
+        let output = respan(quote!(#output), question);
         let converted: Expr = syn::parse2(quote_spanned! {question=>
-            ::rustok_metrics::__private::FromQuestion::from_residual(#residual)
+            <#output as ::rustok_metrics::__private::FromQuestion<_>>::from_residual(#residual)
         })
         .expect("a path call parses");
         let noted = self.noted(converted);
@@ -486,6 +490,24 @@ fn is_success_constructor(func: &Expr) -> bool {
         names.as_slice(),
         ["Ok" | "Some"] | [.., "Result", "Ok"] | [.., "Option", "Some"]
     )
+}
+
+/// `tokens` with every span moved to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
 }
 
 /// The first `?` or `return` in macro input, if any.

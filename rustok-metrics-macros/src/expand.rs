@@ -568,24 +568,20 @@ fn start_guard(site: &Site, sig: &Signature) -> syn::Result<TokenStream> {
 /// take any value, so they go through `bounded(..)`. Said here, on the
 /// expression, instead of as a borrow error on the generated code.
 fn refuse_strings(expr: &Expr, sig: &Signature) -> syn::Result<()> {
-    let is_string = match strip_refs(expr) {
-        Expr::MethodCall(call) => [
-            "as_str",
-            "to_string",
-            "to_owned",
-            "to_lowercase",
-            "to_uppercase",
-            "trim",
-        ]
-        .iter()
-        .any(|name| call.method == name),
-        Expr::Macro(mac) => mac.mac.path.is_ident("format"),
+    // Only what is surely a string: a string argument, or a method called on
+    // one (`query.as_str()`). `kind.as_str()` on an enum of your own may
+    // well return one of a fixed set of `&'static str`, which is fine.
+    let is_string_argument = |expr: &Expr| match strip_refs(expr) {
         Expr::Path(path) => path
             .path
             .get_ident()
             .and_then(|name| argument_type(sig, name))
             .is_some_and(is_string_type),
         _ => false,
+    };
+    let is_string = match strip_refs(expr) {
+        Expr::MethodCall(call) => is_string_argument(&call.receiver),
+        other => is_string_argument(other),
     };
     if !is_string {
         return Ok(());

@@ -321,3 +321,42 @@ fn async_trait_methods_with_hidden_exits_in_either_order() {
         assert_eq!((of_kind("type"), of_kind("too_long")), (1, 1), "{module}");
     }
 }
+
+#[derive(Clone, Copy)]
+enum Channel {
+    Web,
+    Api,
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Api => "api",
+        }
+    }
+}
+
+// `.as_str()` on a type of your own returning `&'static str` is a fixed set:
+// only a string argument is refused (`tests/ui/string_kinds.rs`).
+#[metered(module = "it_transparent", op = "channel", kind = channel.as_str())]
+fn by_channel(channel: Channel) -> u32 {
+    match channel {
+        Channel::Web => 1,
+        Channel::Api => 2,
+    }
+}
+
+#[test]
+fn a_static_str_kind_from_a_method_is_accepted() {
+    assert_eq!(by_channel(Channel::Web) + by_channel(Channel::Api), 3);
+    let scrape = scrape();
+    assert_eq!(
+        scrape.calls("it_transparent", "channel", "web", "success"),
+        Some(1)
+    );
+    assert_eq!(
+        scrape.calls("it_transparent", "channel", "api", "success"),
+        Some(1)
+    );
+}

@@ -93,6 +93,7 @@ pub fn instrument(
             &mut future.block,
         );
     }
+    block.stmts.splice(0..0, keep_unused_arguments_inside(sig));
     let output = value_type(&sig.output);
     if sig.asyncness.is_none() && !may_fail(&sig.output) {
         let guard: Stmt = syn::parse_quote! {
@@ -103,6 +104,39 @@ pub fn instrument(
     }
     let is_async = sig.asyncness.is_some();
     note_exits(&locals, &start, &output, is_async, track_caller, block)
+}
+
+/// `let _guard = _guard;` for each argument named `_something`: one the body
+/// does not use, kept for its `Drop` (a lock guard, a span). Without the
+/// attribute it drops when the function returns; moved into the body, it
+/// still drops there, but before the call is recorded, so a panic in its
+/// `Drop` is the call's. (clippy does not ask `_` names to be borrowed, so
+/// this move hides no `needless_pass_by_value`.)
+fn keep_unused_arguments_inside(sig: &Signature) -> Vec<Stmt> {
+    sig.inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => match &*typed.pat {
+                Pat::Ident(pat)
+                    if pat.by_ref.is_none()
+                        && pat.mutability.is_none()
+                        && pat.subpat.is_none()
+                        && pat.ident.to_string().starts_with('_') =>
+                {
+                    let name = &pat.ident;
+                    // Shadowed under the same name, so the body's own uses of
+                    // it still compile; the lints on `_` names are about code
+                    // the user wrote, and this line is not.
+                    Some(syn::parse_quote! {
+                        #[allow(clippy::used_underscore_binding, clippy::no_effect_underscore_binding)]
+                        let #name = #name;
+                    })
+                }
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect()
 }
 
 /// Whether a return value can say "error": not for `()`, and not for an

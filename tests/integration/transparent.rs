@@ -360,3 +360,28 @@ fn a_static_str_kind_from_a_method_is_accepted() {
         Some(1)
     );
 }
+
+#[metered(module = "it_transparent", op = "argument_drop")]
+fn keeps_an_argument_for_its_drop(_guard: PanicsOnDrop) -> u32 {
+    5
+}
+
+#[metered(module = "it_transparent", op = "async_argument_drop")]
+async fn async_keeps_an_argument_for_its_drop(_guard: PanicsOnDrop) -> u32 {
+    5
+}
+
+#[test]
+fn an_argument_kept_for_its_drop_drops_inside_the_measured_call() {
+    assert!(catch_unwind(|| keeps_an_argument_for_its_drop(PanicsOnDrop)).is_err());
+    assert!(catch_unwind(|| block_on(async_keeps_an_argument_for_its_drop(PanicsOnDrop))).is_err());
+    let scrape = scrape();
+    assert_eq!(
+        scrape.statuses("it_transparent", "argument_drop"),
+        [0, 0, 1, 0]
+    );
+    assert_eq!(
+        scrape.statuses("it_transparent", "async_argument_drop"),
+        [0, 0, 1, 0]
+    );
+}

@@ -203,3 +203,12 @@ pub fn plain_todo() -> u32 {
 pub fn metered_todo() -> u32 {
     todo!("later")
 }
+
+// An argument kept for its `Drop` only: no lint on either twin.
+pub fn plain_kept_guard(_guard: String, value: u32) -> u32 {
+    value
+}
+#[metered(module = "parity", op = "kept_guard")]
+pub fn metered_kept_guard(_guard: String, value: u32) -> u32 {
+    value
+}

@@ -6,12 +6,12 @@
 //! `rustok-metrics` dependency in `Cargo.toml` is therefore not supported.
 //!
 //! The attribute's pipeline, each stage taking the previous stage's type:
-//! [`target`] (what it stands on: a function or an impl block) -> [`args`]
+//! `target` (what it stands on: a function or an impl block) -> `args`
 //! (parse into `RawArgs`, then validate into `FnArgs` or `ImplArgs`, and
-//! `MethodArgs` for each method) -> [`site`] (what each call site records
-//! under) -> [`expand`] (one function) and [`impl_block`] (each method).
-//! [`docs`] writes the rustdoc section; [`async_trait`] recognises methods
-//! `#[async_trait]` already expanded. The dispatcher, [`metered()`], is here.
+//! `MethodArgs` for each method) -> `site` (what each call site records
+//! under) -> `expand` (one function) and `impl_block` (each method).
+//! `docs` writes the rustdoc section; `async_trait` recognises methods
+//! `#[async_trait]` already expanded. The dispatcher, `metered_tokens`, is here.
 
 mod args;
 mod async_trait;

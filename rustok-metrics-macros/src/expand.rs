@@ -23,10 +23,16 @@
 //!     noted!(tail)
 //! }
 //! ```
-//! where `noted!(e)` is `{ let value: Ret = e; exit.returns(status_of!(&value)); value }`.
+//! where `noted!(e)` is `{ let value: Ret = e; exit.returns(status_of!(&value)); value }`,
+//! and `Ok(x)`/`Some(x)`, always a success, become `Ok(exit.returns_ok(x))`
+//! (`Ok(())` stays as written, noted just before), so clippy still reads the
+//! exits the user wrote. Arguments named `_x` are moved into the body
+//! (`let _x = _x;`) to drop inside the measured call, as they would.
 //!
-//! A sync function returning `()` or `impl Trait` needs none of this: any
-//! exit that is not a panic is a success, so its body is left as written.
+//! A sync function returning `()` or `impl Trait` needs none of the noting:
+//! any exit that is not a panic is a success, so its body is left as written.
+//! A body with a macro that may `return` inside its own expansion (`bail!`)
+//! is measured as a whole instead: see `measure_whole`.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
-use rustok_metrics::__private::{CallSite, Outcome};
+use rustok_metrics::__private::{CallSite, Exit, Outcome};
 use rustok_metrics::{Format, ModuleMetrics, Status};
 
 struct Counting;
@@ -76,9 +76,10 @@ fn metered_sites(module: &'static str, operations: usize, kinds: usize) -> &'sta
             let site = CallSite::new(module, operation, kind, false, file!(), line!());
             let site: &'static CallSite = Box::leak(Box::new(site));
             // Every status renders, at zero if never recorded; record three.
-            site.start().finish(Outcome::Success);
-            site.start().finish(Outcome::Error { error_kind: None });
-            drop(site.start()); // cancelled
+            for outcome in [Outcome::Success, Outcome::Error { error_kind: None }] {
+                Exit::new(site.start()).returns(outcome);
+            }
+            drop(Exit::new(site.start())); // cancelled
         }
     }
     rustok_metrics::module_metrics(module).unwrap()

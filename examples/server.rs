@@ -32,6 +32,8 @@ use platform::{
     Cart, CommerceError, ContentError, ContentService, NodeKind, checkout, print_catalogue,
 };
 
+// Shared with `services.rs`, which calls what this example does not.
+#[allow(dead_code)]
 mod platform;
 
 struct Options {

@@ -33,6 +33,8 @@ impl ContentService {
     ///
     /// # Errors
     /// When `id` is zero.
+    // `async` without an `.await`, as a plain function would be told too.
+    #[allow(clippy::unused_async)]
     #[metered(module = "lint", op = "create", kind = "post")]
     pub async fn create(&mut self, id: u64) -> AppResult<&Node> {
         if id == 0 {
@@ -93,12 +95,16 @@ where
 ///
 /// # Panics
 /// Always.
+#[must_use]
 #[metered(module = "lint", op = "fail")]
 pub fn fail() -> u32 {
     unimplemented!("by design")
 }
 
 /// Diverges inside an async fn.
+///
+/// # Errors
+/// Never returns at all.
 ///
 /// # Panics
 /// Always.
@@ -188,6 +194,7 @@ impl Orders {
     ///
     /// # Errors
     /// When it does not exist.
+    #[allow(clippy::unused_async)]
     #[metered(op = "find", kind = node_kind, docs = false)]
     pub async fn lookup(&self, id: u64, node_kind: NodeKind) -> Result<u64, OrderError> {
         if id <= self.placed {

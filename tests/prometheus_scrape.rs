@@ -181,11 +181,9 @@ fn generated_rules_record_the_error_ratio_and_a_burning_objective_alerts() {
     let prometheus = Prometheus::start_with_rules("objective_burn", &[addr], &[], &[&rules]);
 
     let ratio = r#"rustok:operation_error_ratio:rate5m{module="burn",operation="charge"}"#;
-    wait_for(
-        "the recorded error ratio",
-        Duration::from_secs(60),
-        || value(&prometheus, ratio).is_some(),
-    );
+    wait_for("the recorded error ratio", Duration::from_secs(60), || {
+        value(&prometheus, ratio).is_some()
+    });
     let recorded = value(&prometheus, ratio).unwrap_or(f64::NAN);
     assert!(
         (recorded - 0.5).abs() < 0.02,

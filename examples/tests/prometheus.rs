@@ -203,8 +203,7 @@ fn repo_queries() -> Vec<(String, bool)> {
         &std::fs::read_to_string(root.join("docs/grafana/rustok-overview.json")).unwrap(),
     )
     .unwrap();
-    let generated =
-        std::fs::read_to_string(root.join("docs/prometheus/rustok.rules.yml")).unwrap();
+    let generated = std::fs::read_to_string(root.join("docs/prometheus/rustok.rules.yml")).unwrap();
     let modules: Vec<&str> = generated
         .lines()
         .filter_map(|line| line.trim().strip_prefix("- name: rustok-module-"))

@@ -1,9 +1,12 @@
 //! Parsing and validating the arguments of `#[metered(...)]`.
 //!
 //! Two stages, each with its own type: [`RawArgs`] is what was written (a
-//! list of `key = value` and bare flags), [`MeteredArgs`] is what is valid
-//! where the attribute stands ([`Placement`]). Every problem becomes a
-//! `syn::Error` on the offending token, and all problems are reported at once.
+//! list of `key = value` and bare flags); validation turns it into what is
+//! valid where the attribute stands: [`FnArgs`] on a function, [`ImplArgs`]
+//! on an impl block, [`MethodArgs`] on a method of a metered impl. A key that
+//! validation requires is a plain field of the typed result, never an
+//! `Option`. Every problem becomes a `syn::Error` on the offending token, and
+//! all problems are reported at once.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -13,25 +16,48 @@ use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitStr, Token};
 
 const EXAMPLE: &str = r#"#[metered(module = "content", op = "create")]"#;
 
-/// Where the attribute stands; each place accepts different keys.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
-    /// On a function or method of its own.
-    Function,
-    /// On an `impl` block: meters each method.
-    Impl,
-    /// On a method inside an `impl` that carries `#[metered]`.
-    Method,
+/// `#[metered(module = "..", op = "..")]` on a function: both names required.
+pub struct FnArgs {
+    pub module: LitStr,
+    pub op: LitStr,
+    pub kind: Option<Kind>,
+    pub docs: bool,
 }
 
-impl Placement {
-    fn keys(self) -> &'static str {
-        match self {
-            Placement::Function => "`module`, `op`, `kind` and `docs`",
-            Placement::Impl => "`module`, `kind` and `docs`",
-            Placement::Method => "`op`, `kind`, `docs` and `skip`",
-        }
-    }
+/// `#[metered(module = "..")]` on an impl block: the defaults of its methods.
+pub struct ImplArgs {
+    pub module: LitStr,
+    /// Only a literal: a computed kind reads a method's own arguments.
+    pub kind: Option<LitStr>,
+    pub docs: Option<bool>,
+}
+
+/// A method's own `#[metered(..)]` inside a metered impl block.
+pub enum MethodArgs {
+    /// `#[metered(skip)]`: leave the method as written.
+    Skip,
+    /// What the method overrides of the impl block's defaults.
+    Measure {
+        op: Option<LitStr>,
+        kind: Option<Kind>,
+        docs: Option<bool>,
+    },
+}
+
+impl MethodArgs {
+    /// A method without an attribute of its own.
+    pub const DEFAULT: MethodArgs = MethodArgs::Measure {
+        op: None,
+        kind: None,
+        docs: None,
+    };
+}
+
+/// The `kind` label: fixed at compile time, or computed per call.
+#[derive(Clone)]
+pub enum Kind {
+    Static(LitStr),
+    Computed(Box<Expr>),
 }
 
 /// One argument as written: `key = value`, or a bare flag such as `skip`.
@@ -47,11 +73,20 @@ impl Parse for Arg {
         let key = Ident::parse_any(input)?;
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
-            Some(input.parse()?)
+            Some(ungroup(input.parse()?))
         } else {
             None
         };
         Ok(Arg { key, value })
+    }
+}
+
+/// A fragment passed through `macro_rules!` (`$op:literal`, `$kind:expr`)
+/// arrives wrapped in an invisible group; what matters is what it holds.
+fn ungroup(expr: Expr) -> Expr {
+    match expr {
+        Expr::Group(group) => ungroup(*group.expr),
+        other => other,
     }
 }
 
@@ -64,22 +99,30 @@ impl Parse for RawArgs {
     }
 }
 
-/// The `kind` label: fixed at compile time, or computed per call.
-#[derive(Clone)]
-pub enum Kind {
-    Static(LitStr),
-    Computed(Box<Expr>),
+/// Where the attribute stands; each place accepts different keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    Function,
+    Impl,
+    Method,
 }
 
-/// Checked arguments. Which are present depends on the placement.
-#[derive(Default)]
-pub struct MeteredArgs {
-    pub module: Option<LitStr>,
-    pub op: Option<LitStr>,
-    pub kind: Option<Kind>,
-    /// `docs = false` turns off the generated "Metrics" section.
-    pub docs: Option<LitBool>,
-    pub skip: Option<Ident>,
+impl Placement {
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Placement::Function => &["module", "op", "kind", "docs"],
+            Placement::Impl => &["module", "kind", "docs"],
+            Placement::Method => &["op", "kind", "docs", "skip"],
+        }
+    }
+
+    fn listed(self) -> &'static str {
+        match self {
+            Placement::Function => "`module`, `op`, `kind` and `docs`",
+            Placement::Impl => "`module`, `kind` and `docs`",
+            Placement::Method => "`op`, `kind`, `docs` and `skip`",
+        }
+    }
 }
 
 /// Collects every problem instead of stopping at the first.
@@ -102,37 +145,143 @@ impl Problems {
     }
 }
 
-impl RawArgs {
-    /// Checks keys and values for `placement`. `attr_span` is where a
-    /// missing key is reported.
-    pub fn validate(self, placement: Placement, attr_span: Span) -> syn::Result<MeteredArgs> {
-        let mut problems = Problems::default();
-        let mut args = MeteredArgs::default();
-        let mut seen: Vec<String> = Vec::new();
+/// What the keys said, each checked on its own; which are required is
+/// decided by the typed constructors below.
+#[derive(Default)]
+struct Written {
+    module: Option<LitStr>,
+    op: Option<LitStr>,
+    kind: Option<Kind>,
+    docs: Option<LitBool>,
+    skip: Option<Ident>,
+    /// Keys written, or meant by a misspelling already reported: neither is
+    /// reported again as missing.
+    seen: Vec<String>,
+}
 
+impl Written {
+    fn has(&self, key: &str) -> bool {
+        self.seen.iter().any(|seen| seen == key)
+    }
+}
+
+impl RawArgs {
+    /// On a function: `module` and `op` are required.
+    pub fn into_fn_args(self, attr_span: Span) -> syn::Result<FnArgs> {
+        let (written, mut problems) = self.check(Placement::Function);
+        // With `skip` (already reported) a missing key would be noise.
+        let missing = match (written.has("module"), written.has("op")) {
+            _ if written.has("skip") => None,
+            (false, false) => Some(format!(
+                "#[metered] needs `module` and `op`: write {EXAMPLE}"
+            )),
+            (true, false) | (false, true) => {
+                let key = if written.has("module") {
+                    "op"
+                } else {
+                    "module"
+                };
+                Some(format!(
+                    "missing `{key} = \"...\"`: every #[metered] needs a module and an operation name, as in {EXAMPLE}"
+                ))
+            }
+            (true, true) => None,
+        };
+        if let Some(message) = missing {
+            problems.add(syn::Error::new(attr_span, message));
+        }
+        let args = match (written.module, written.op) {
+            (Some(module), Some(op)) => Some(FnArgs {
+                module,
+                op,
+                kind: written.kind,
+                docs: written.docs.is_none_or(|flag| flag.value),
+            }),
+            _ => None,
+        };
+        finish(problems, args)
+    }
+
+    /// On an impl block: `module` is required; `kind` is a literal.
+    pub fn into_impl_args(self, attr_span: Span) -> syn::Result<ImplArgs> {
+        let (written, mut problems) = self.check(Placement::Impl);
+        if !written.has("module") {
+            problems.add(syn::Error::new(
+                attr_span,
+                "missing `module = \"...\"`: #[metered] on an impl block needs the module its methods record into, as in #[metered(module = \"content\")]",
+            ));
+        }
+        let kind = match written.kind {
+            Some(Kind::Static(kind)) => Some(kind),
+            // Refused while checking the key.
+            Some(Kind::Computed(_)) | None => None,
+        };
+        let args = written.module.map(|module| ImplArgs {
+            module,
+            kind,
+            docs: written.docs.map(|flag| flag.value),
+        });
+        finish(problems, args)
+    }
+
+    /// On a method of a metered impl: everything optional; `skip` alone.
+    pub fn into_method_args(self) -> syn::Result<MethodArgs> {
+        let (written, mut problems) = self.check(Placement::Method);
+        if let Some(skip) = &written.skip {
+            if written.seen.len() > 1 {
+                problems.add(syn::Error::new(
+                    skip.span(),
+                    "`skip` leaves this method unmetered, so other keys have no effect: write `#[metered(skip)]` alone",
+                ));
+            }
+            return problems.into_result(MethodArgs::Skip);
+        }
+        problems.into_result(MethodArgs::Measure {
+            op: written.op,
+            kind: written.kind,
+            docs: written.docs.map(|flag| flag.value),
+        })
+    }
+
+    /// Checks each key and value on its own, for `placement`.
+    fn check(self, placement: Placement) -> (Written, Problems) {
+        let mut problems = Problems::default();
+        let mut written = Written::default();
         for Arg { key, value } in self.0 {
             let name = key.to_string();
-            if seen.contains(&name) {
+            if written.has(&name) {
                 problems.add(syn::Error::new(
                     key.span(),
                     format!("duplicate key `{key}`: give it once and remove this one"),
                 ));
                 continue;
             }
-            seen.push(name.clone());
-            if let Err(error) = args.set(placement, &key, value) {
-                problems.add(error);
+            match written.set(placement, &key, value) {
+                Ok(()) => written.seen.push(name),
+                Err(error) => {
+                    // A misspelt or misplaced key is reported once, as itself.
+                    written
+                        .seen
+                        .push(closest_key(placement, &name).unwrap_or(&name).to_owned());
+                    problems.add(error);
+                }
             }
         }
-
-        for error in args.missing_or_conflicting(placement, &seen, attr_span) {
-            problems.add(error);
-        }
-        problems.into_result(args)
+        (written, problems)
     }
 }
 
-impl MeteredArgs {
+fn finish<T>(problems: Problems, args: Option<T>) -> syn::Result<T> {
+    match args {
+        Some(args) => problems.into_result(args),
+        // A required key is missing, so `problems` holds its error.
+        None => Err(problems
+            .0
+            .unwrap_or_else(|| syn::Error::new(Span::call_site(), "invalid #[metered] arguments"))),
+    }
+}
+
+impl Written {
     fn set(&mut self, placement: Placement, key: &Ident, value: Option<Expr>) -> syn::Result<()> {
         match (key.to_string().as_str(), placement) {
             ("module", Placement::Method) => Err(syn::Error::new(
@@ -184,65 +333,47 @@ impl MeteredArgs {
                     "`docs` takes `true` or `false`: `docs = false` leaves the function's documentation without the generated \"Metrics\" section",
                 )),
             },
-            (other, _) => Err(syn::Error::new(
-                key.span(),
-                format!(
-                    "unknown key `{other}`: here #[metered] accepts {}, as in {EXAMPLE}",
-                    placement.keys()
-                ),
-            )),
+            (other, _) => {
+                let suggestion = closest_key(placement, other)
+                    .map(|key| format!("did you mean `{key}`? "))
+                    .unwrap_or_default();
+                Err(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "unknown key `{other}`: {suggestion}here #[metered] accepts {}, as in {EXAMPLE}",
+                        placement.listed()
+                    ),
+                ))
+            }
         }
     }
+}
 
-    /// Keys a placement requires, and `skip` written with others.
-    fn missing_or_conflicting(
-        &self,
-        placement: Placement,
-        seen: &[String],
-        attr_span: Span,
-    ) -> Vec<syn::Error> {
-        let has = |key: &str| seen.iter().any(|seen| seen == key);
-        let mut errors = Vec::new();
-        match placement {
-            // `skip` there is already reported; missing keys would be noise.
-            Placement::Function if has("skip") => {}
-            Placement::Function => match (has("module"), has("op")) {
-                (false, false) => errors.push(syn::Error::new(
-                    attr_span,
-                    format!("#[metered] needs `module` and `op`: write {EXAMPLE}"),
-                )),
-                (true, false) | (false, true) => {
-                    let key = if has("module") { "op" } else { "module" };
-                    errors.push(syn::Error::new(
-                        attr_span,
-                        format!(
-                            "missing `{key} = \"...\"`: every #[metered] needs a module and an operation name, as in {EXAMPLE}"
-                        ),
-                    ));
-                }
-                (true, true) => {}
-            },
-            Placement::Impl => {
-                if !has("module") {
-                    errors.push(syn::Error::new(
-                        attr_span,
-                        "missing `module = \"...\"`: #[metered] on an impl block needs the module its methods record into, as in #[metered(module = \"content\")]",
-                    ));
-                }
-            }
-            Placement::Method => {
-                if let Some(skip) = &self.skip
-                    && seen.len() > 1
-                {
-                    errors.push(syn::Error::new(
-                        skip.span(),
-                        "`skip` leaves this method unmetered, so other keys have no effect: write `#[metered(skip)]` alone",
-                    ));
-                }
-            }
+/// The key accepted at `placement` that `written` is most likely a typo of.
+fn closest_key(placement: Placement, written: &str) -> Option<&'static str> {
+    placement
+        .keys()
+        .iter()
+        .map(|key| (edit_distance(key, written), *key))
+        .filter(|(distance, key)| *distance > 0 && *distance <= key.len().div_ceil(3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, key)| key)
+}
+
+/// Levenshtein distance, for keys a few letters long.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
         }
-        errors
     }
+    row[b.len()]
 }
 
 /// The value of `key = value` as a non-empty string literal.
@@ -251,6 +382,14 @@ fn string_value(key: &Ident, value: Option<Expr>) -> syn::Result<LitStr> {
         Some(Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..
         })) => lit,
+        Some(Expr::Macro(mac)) => {
+            return Err(syn::Error::new_spanned(
+                mac,
+                format!(
+                    "`{key}` takes a string literal, and macros are not expanded inside #[metered(..)]: write the string itself, as in `{key} = \"...\"`"
+                ),
+            ));
+        }
         Some(other) => {
             return Err(syn::Error::new_spanned(
                 other,
@@ -313,4 +452,17 @@ pub fn is_metric_name_segment(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn typos_are_close_and_other_words_are_not() {
+        assert_eq!(edit_distance("op", "opp"), 1);
+        assert_eq!(edit_distance("kind", "knd"), 1);
+        assert_eq!(edit_distance("module", "modul"), 1);
+        assert_eq!(edit_distance("op", "type"), 3);
+    }
 }

@@ -1,16 +1,21 @@
 //! `#[derive(MetricLabel)]`: an enum's variants as label values.
 //!
 //! Input:
-//!     enum NodeKind { BlogPost, #[metric_label = "page"] Static { slug: String } }
+//! ```text
+//! enum NodeKind { BlogPost, #[metric_label = "page"] Static { slug: String } }
+//! ```
 //! Output:
-//!     impl ::rustok_metrics::MetricLabel for NodeKind {
-//!         fn metric_label(&self) -> &'static str {
-//!             match self { Self::BlogPost => "blog_post", Self::Static { .. } => "page" }
-//!         }
+//! ```text
+//! impl ::rustok_metrics::MetricLabel for NodeKind {
+//!     fn metric_label(&self) -> &'static str {
+//!         match self { Self::BlogPost => "blog_post", Self::Static { .. } => "page" }
 //!     }
+//! }
+//! ```
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::{Attribute, Data, DeriveInput, Expr, ExprLit, Fields, Lit, LitStr, Meta};
 
 use crate::args::Problems;
@@ -40,7 +45,8 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         let label = match label_override(&variant.attrs) {
             Ok(Some(label)) => label,
             Ok(None) => LitStr::new(
-                &snake_case(&variant.ident.to_string()),
+                // `r#Type` is the variant `Type`: its label is "type".
+                &snake_case(&variant.ident.unraw().to_string()),
                 variant.ident.span(),
             ),
             Err(error) => {

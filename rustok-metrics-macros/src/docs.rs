@@ -5,7 +5,7 @@
 use syn::{Attribute, parse_quote};
 
 use crate::args::Kind;
-use crate::expand::Site;
+use crate::site::Site;
 
 /// `#[doc = ".."]` lines to append after the function's own docs.
 pub fn metrics_section(site: &Site) -> Vec<Attribute> {
@@ -73,7 +73,7 @@ mod tests {
     use quote::quote;
     use syn::{Expr, ExprLit, ItemFn, Lit, Meta};
 
-    use crate::expand::metered;
+    use crate::metered_tokens as metered;
 
     /// The rustdoc lines of a function after expansion.
     fn docs_after(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> Vec<String> {

@@ -1,216 +1,664 @@
 //! Generating a metered function.
 //!
-//! The generated code is kept to what a reviewer reads in a minute: a guard
-//! from a per-site static, the user's block once, and one call that records
-//! the outcome. The logic lives in `::rustok_metrics::__private`.
+//! The user's block stays the function's own body, braces included, so the
+//! function keeps its frame (`#[track_caller]`, drop order of its locals) and
+//! its spans (lints, IDE hints). One statement is added in front: a guard
+//! from a per-site static. The value of each way out of the body is noted on
+//! the guard where it is visible: the tail, each `return`, each `?`; the
+//! guard records when it drops, after the body's locals.
+//!
+//! Input:
+//! ```text
+//! fn f(x: X) -> Ret { let a = g(x)?; if a { return h(); } tail }
+//! ```
+//! Output:
+//! ```text
+//! fn f(x: X) -> Ret {
+//!     let exit = Exit::new(SITE.start());
+//!     let a = match Question::branch(g(x)) {
+//!         Continue(value) => value,
+//!         Break(residual) => return noted!(FromQuestion::from_residual(residual)),
+//!     };
+//!     if a { return noted!(h()); }
+//!     noted!(tail)
+//! }
+//! ```
+//! where `noted!(e)` is `{ let value: Ret = e; exit.returns(status_of!(&value)); value }`,
+//! and `Ok(x)`/`Some(x)`, always a success, become `Ok(exit.returns_ok(x))`
+//! (`Ok(())` stays as written, noted just before), so clippy still reads the
+//! exits the user wrote. Arguments named `_x` are moved into the body
+//! (`let _x = _x;`) to drop inside the measured call, as they would.
+//!
+//! A sync function returning `()` or `impl Trait` needs none of the noting:
+//! any exit that is not a panic is a success, so its body is left as written.
+//! A body with a macro that may `return` inside its own expansion (`bail!`)
+//! is measured as a whole instead: see `measure_whole`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
-use syn::ext::IdentExt;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
-use syn::{Attribute, Block, Ident, LitStr, ReturnType, Signature, Type};
+use syn::{
+    Attribute, Block, Expr, FnArg, Ident, Item, Macro, Pat, ReturnType, Signature, Stmt, Type,
+};
 
-use crate::args::{Kind, MeteredArgs, Placement, RawArgs};
-use crate::target::{Target, parse_target};
-use crate::{async_trait, docs, impl_block};
-
-/// The whole attribute: on any error, the errors plus the item unchanged, so
-/// the rest of the crate still type-checks.
-pub fn metered(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let target = parse_target(item.clone());
-    let placement = match &target {
-        Ok(Target::Impl(_)) => Placement::Impl,
-        _ => Placement::Function,
-    };
-    let args =
-        syn::parse2::<RawArgs>(attr).and_then(|raw| raw.validate(placement, Span::call_site()));
-    match (args, target) {
-        (Ok(args), Ok(Target::Function(mut function))) => {
-            let site = Site::of_function(&args, &function.sig);
-            instrument(
-                &site,
-                &mut function.attrs,
-                &function.sig,
-                &mut function.block,
-            );
-            quote!(#function)
-        }
-        (Ok(args), Ok(Target::Impl(item))) => impl_block::instrument_impl(&args, item),
-        (args, target) => {
-            let errors = [args.err(), target.err()]
-                .into_iter()
-                .flatten()
-                .map(|error| error.to_compile_error());
-            quote!(#(#errors)* #item)
-        }
-    }
-}
-
-/// What one call site records under, with every default resolved.
-pub struct Site {
-    pub module: LitStr,
-    pub op: LitStr,
-    pub kind: Option<Kind>,
-    pub docs: bool,
-}
-
-impl Site {
-    /// A function's own attribute: `module` and `op` were required.
-    fn of_function(args: &MeteredArgs, sig: &Signature) -> Self {
-        Site {
-            module: args
-                .module
-                .clone()
-                .unwrap_or_else(|| LitStr::new("", Span::call_site())),
-            op: args.op.clone().unwrap_or_else(|| method_op(sig)),
-            kind: args.kind.clone(),
-            docs: args.docs.as_ref().is_none_or(|flag| flag.value),
-        }
-    }
-}
-
-/// The operation a method of a metered impl records under by default: its name.
-pub fn method_op(sig: &Signature) -> LitStr {
-    LitStr::new(&sig.ident.unraw().to_string(), sig.ident.span())
-}
+use crate::args::Kind;
+use crate::site::Site;
+use crate::{async_trait, docs};
 
 /// Names of generated locals. `mixed_site` hygiene keeps them invisible to
 /// the user's block, whatever it names its own variables.
 struct Locals {
-    guard: Ident,
-    result: Ident,
+    exit: Ident,
+    value: Ident,
 }
 
 impl Locals {
     fn new() -> Self {
         let span = Span::mixed_site();
         Locals {
-            guard: Ident::new("__metered_guard", span),
-            result: Ident::new("__metered_result", span),
+            exit: Ident::new("__rustok_exit", span),
+            value: Ident::new("__rustok_value", span),
         }
     }
 }
 
-/// Rewrites one function's block (and appends to its docs).
-pub fn instrument(site: &Site, attrs: &mut Vec<Attribute>, sig: &Signature, block: &mut Block) {
+/// Measures one function: its docs get the "Metrics" section, its block the
+/// guard and the noted exits.
+pub fn instrument(
+    site: &Site,
+    attrs: &mut Vec<Attribute>,
+    sig: &Signature,
+    block: &mut Block,
+) -> syn::Result<()> {
     let locals = Locals::new();
-    let start = start_guard(site, sig, &locals);
-    let output = value_type(&sig.output);
+    let start = start_guard(site, sig)?;
     if site.docs {
         attrs.extend(docs::metrics_section(site));
     }
+    let exit = &locals.exit;
+    let track_caller = attrs
+        .iter()
+        .find(|attr| attr.path().is_ident("track_caller"))
+        .map(|attr| attr.path().span());
 
-    if sig.asyncness.is_some() {
-        let measured = measure_future(&start, &locals, &async_block(&output, block));
-        *block = syn::parse_quote!({ #measured });
-    } else if let Some(future) = async_trait::boxed_async_block(block) {
-        // `#[async_trait]` expanded first: measure inside the boxed future,
-        // where the call really runs, and classify its output.
-        let inner = std::mem::take(&mut future.block.stmts);
-        let measured = measure_future(&start, &locals, &quote!(async move { #(#inner)* }));
-        future.block.stmts = syn::parse_quote!(#measured);
-    } else {
-        let measured = measure_call(&start, &locals, &output, block);
-        *block = syn::parse_quote!({ #measured });
+    if sig.asyncness.is_none()
+        && let Some((output, future)) = async_trait::expanded_body(block)
+    {
+        // `#[async_trait]` expanded first: the call really runs inside the
+        // boxed future, so that is where it is measured.
+        let output = output.clone();
+        return note_exits(
+            &locals,
+            &start,
+            &output,
+            true,
+            track_caller,
+            &mut future.block,
+        );
+    }
+    block.stmts.splice(0..0, keep_unused_arguments_inside(sig));
+    let output = value_type(&sig.output);
+    if sig.asyncness.is_none() && !may_fail(&sig.output) {
+        let guard: Stmt = syn::parse_quote! {
+            let #exit = ::rustok_metrics::__private::Exit::succeeding(#start);
+        };
+        block.stmts.insert(0, guard);
+        return Ok(());
+    }
+    let is_async = sig.asyncness.is_some();
+    note_exits(&locals, &start, &output, is_async, track_caller, block)
+}
+
+/// `let _guard = _guard;` for each argument named `_something`: one the body
+/// does not use, kept for its `Drop` (a lock guard, a span). Without the
+/// attribute it drops when the function returns; moved into the body, it
+/// still drops there, but before the call is recorded, so a panic in its
+/// `Drop` is the call's. (clippy does not ask `_` names to be borrowed, so
+/// this move hides no `needless_pass_by_value`.)
+fn keep_unused_arguments_inside(sig: &Signature) -> Vec<Stmt> {
+    sig.inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => match &*typed.pat {
+                Pat::Ident(pat)
+                    if pat.by_ref.is_none()
+                        && pat.mutability.is_none()
+                        && pat.subpat.is_none()
+                        && pat.ident.to_string().starts_with('_') =>
+                {
+                    let name = &pat.ident;
+                    // Shadowed under the same name, so the body's own uses of
+                    // it still compile; the lints on `_` names are about code
+                    // the user wrote, and this line is not.
+                    Some(syn::parse_quote! {
+                        #[allow(clippy::used_underscore_binding, clippy::no_effect_underscore_binding)]
+                        let #name = #name;
+                    })
+                }
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect()
+}
+
+/// Whether a return value can say "error": not for `()`, and not for an
+/// `impl Trait`, which the classification could not look into anyway.
+fn may_fail(output: &ReturnType) -> bool {
+    match output {
+        ReturnType::Default => false,
+        ReturnType::Type(_, ty) => {
+            !matches!(&**ty, Type::Tuple(unit) if unit.elems.is_empty())
+                && !matches!(&**ty, Type::ImplTrait(_))
+        }
     }
 }
 
-/// `let guard = { static SITE: CallSite = ..; submit!(SITE); SITE.start() };`
+/// Inserts the guard and notes every exit of `block` (see the module docs);
+/// when a macro may hide an exit, measures the block as a whole instead.
+fn note_exits(
+    locals: &Locals,
+    start: &TokenStream,
+    output: &Type,
+    is_async: bool,
+    track_caller: Option<Span>,
+    block: &mut Block,
+) -> syn::Result<()> {
+    let exit = &locals.exit;
+    let mut exits = Exits {
+        locals,
+        output,
+        hidden: None,
+        rewritten: 0,
+    };
+    let mut stmts = block.stmts.clone();
+    for stmt in &mut stmts {
+        exits.visit_stmt_mut(stmt);
+    }
+    if let Some(hidden) = exits.hidden {
+        return measure_whole(locals, start, output, is_async, block, hidden, track_caller);
+    }
+    match stmts.last_mut() {
+        // `Ok(())`: noted just before, and left exactly as written.
+        Some(Stmt::Expr(tail, None)) if is_trivial_success(tail) => {
+            let tail = stmts.pop();
+            stmts.push(syn::parse_quote! {
+                #exit.returns(::rustok_metrics::__private::SUCCESS);
+            });
+            stmts.extend(tail);
+        }
+        Some(Stmt::Expr(tail, None)) => *tail = exits.noted(tail.clone()),
+        // No tail: the block returns `()`, or never ends.
+        _ if is_unit(output) => stmts.push(syn::parse_quote! {
+            #[allow(unreachable_code)]
+            #exit.returns(::rustok_metrics::__private::SUCCESS);
+        }),
+        _ => {}
+    }
+    stmts.insert(
+        0,
+        syn::parse_quote! {
+            let #exit = ::rustok_metrics::__private::Exit::new(#start);
+        },
+    );
+    block.stmts = stmts;
+    Ok(())
+}
+
+// Input:
+//     fn f(x: X) -> Ret { anyhow::ensure!(x.ok(), "not ok"); body }
+// Output:
+//     fn f(x: X) -> Ret {
+//         let exit = Exit::new(..);
+//         let value = call::<Ret, _>(move || { anyhow::ensure!(..); body });
+//         exit.returns(status_of!(&value));
+//         value
+//     }
+//
+// `ensure!` returns from inside its own expansion, where no rewrite can see
+// it; a closure (an async block for an `async fn`) catches every exit as a
+// value. `call::<Ret, _>` gives the closure the function's return type before
+// the body is checked, so `return` and `?` convert exactly as they did. What
+// this costs is listed in the guide; `#[track_caller]`, which a closure
+// cannot forward, is refused with an error on the hidden exit.
+fn measure_whole(
+    locals: &Locals,
+    start: &TokenStream,
+    output: &Type,
+    is_async: bool,
+    block: &mut Block,
+    hidden: Span,
+    track_caller: Option<Span>,
+) -> syn::Result<()> {
+    let Locals { exit, value, .. } = locals;
+    let body = Block {
+        brace_token: block.brace_token,
+        stmts: std::mem::take(&mut block.stmts),
+    };
+    let measured = if is_async {
+        quote! {
+            async move {
+                if let ::core::option::Option::Some(#value) =
+                    ::rustok_metrics::__private::output_hint::<#output>()
+                {
+                    return #value;
+                }
+                let #value: #output = #body;
+                #[allow(unreachable_code)]
+                #value
+            }
+            .await
+        }
+    } else {
+        if let Some(track_caller) = track_caller {
+            let mut error = syn::Error::new(
+                hidden,
+                "#[metered] cannot keep `#[track_caller]` here: this macro may return from the function inside its own expansion, so the body has to run in a closure to be measured, and a closure cannot forward the caller's location; return without the macro (for example `return Err(..)` instead of `bail!`/`ensure!`), or remove `#[track_caller]`",
+            );
+            error.combine(syn::Error::new(track_caller, "`#[track_caller]` is here"));
+            block.stmts = body.stmts;
+            return Err(error);
+        }
+        quote!(::rustok_metrics::__private::call::<#output, _>(move || #body))
+    };
+    block.stmts = syn::parse_quote! {
+        let #exit = ::rustok_metrics::__private::Exit::new(#start);
+        let #value = #measured;
+        #exit.returns(::rustok_metrics::__private::status_of!(&#value));
+        #value
+    };
+    Ok(())
+}
+
+fn is_unit(ty: &Type) -> bool {
+    matches!(ty, Type::Tuple(unit) if unit.elems.is_empty())
+}
+
+/// Rewrites the exits of one body: its own `return`s and `?`s, not those of
+/// closures, async blocks or items nested in it, which exit something else.
+struct Exits<'a> {
+    locals: &'a Locals,
+    output: &'a Type,
+    /// A macro that may return from the function where we cannot see it.
+    hidden: Option<Span>,
+    /// How many exits were rewritten: macro input is re-emitted only if
+    /// one of its exits was.
+    rewritten: usize,
+}
+
+impl Exits<'_> {
+    /// `{ let value: Ret = expr; exit.returns(status_of!(&value)); value }`,
+    /// or for `Ok(x)` and `Some(x)`, whose status is known, `Ok(exit.ok(x))`:
+    /// the exit stays a call of `Ok`, as clippy's `unnecessary_wraps` reads it.
+    /// The block carries the span of `expr`, so a lint about it (such as
+    /// `unreachable_code`) points at the user's code.
+    fn noted(&self, mut expr: Expr) -> Expr {
+        if diverges(&expr) {
+            return expr;
+        }
+        let exit = &self.locals.exit;
+        if let Expr::Call(call) = &mut expr
+            && call.args.len() == 1
+            && is_success_constructor(&call.func)
+            && let Some(arg) = call.args.first_mut()
+        {
+            let inner = arg.clone();
+            // Generated (mixed-site) tokens located at the argument: clippy
+            // knows them as macro output, and leaves `Ok(())` alone.
+            let at = Span::mixed_site().located_at(inner.span());
+            *arg = syn::parse_quote_spanned!(at=> #exit.returns_ok(#inner));
+            return expr;
+        }
+        let output = self.output;
+        // Generated locals located at `expr`, so that a type error about it
+        // points at the user's code rather than at the attribute.
+        let at = Span::mixed_site().located_at(expr.span());
+        let value = &Ident::new("__rustok_value", at);
+        let exit = &Ident::new("__rustok_exit", at);
+        // An expression with attributes (`#[allow(..)] value`, as
+        // async-trait writes its tail) may only stand as a statement.
+        if starts_with_attribute(&expr) {
+            expr = syn::parse_quote_spanned!(expr.span()=> { #expr });
+        }
+        syn::parse_quote_spanned! {expr.span()=> {
+            let #value: #output = #expr;
+            #[allow(unreachable_code)]
+            #exit.returns(::rustok_metrics::__private::status_of!(&#value));
+            #[allow(unreachable_code)]
+            #value
+        }}
+    }
+
+    /// `expr?`, with the early return noted. The paths carry the span of the
+    /// `?`, so a `?` the function's type does not allow is reported there.
+    fn question(&self, expr: Expr, question: Span) -> Expr {
+        // Hygienic as every generated local, but located at the `?`, so an
+        // error about the conversion points there.
+        let at_question = Span::mixed_site().located_at(question);
+        let value = Ident::new("__rustok_value", at_question);
+        let residual = Ident::new("__rustok_residual", at_question);
+        // The return type re-spanned onto the `?` (same hygiene: both are the
+        // user's), so "cannot convert" or "cannot use `?` here" points there.
+        let output = self.output;
+        let output = respan(quote!(#output), question);
+        let converted: Expr = syn::parse2(quote_spanned! {question=>
+            <#output as ::rustok_metrics::__private::FromQuestion<_>>::from_residual(#residual)
+        })
+        .expect("a path call parses");
+        let noted = self.noted(converted);
+        syn::parse2(quote_spanned! {question=>
+            match ::rustok_metrics::__private::Question::branch(#expr) {
+                ::core::ops::ControlFlow::Continue(#value) => #value,
+                ::core::ops::ControlFlow::Break(#residual) => return #noted,
+            }
+        })
+        .expect("a match parses")
+    }
+}
+
+impl VisitMut for Exits<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            // Their `return` and `?` leave them, not the function.
+            Expr::Closure(_) | Expr::Async(_) | Expr::Const(_) => {}
+            Expr::Return(ret) => {
+                syn::visit_mut::visit_expr_return_mut(self, ret);
+                self.rewritten += 1;
+                match ret.expr.take() {
+                    Some(value) if !is_trivial_success(&value) => {
+                        ret.expr = Some(Box::new(self.noted(*value)));
+                    }
+                    trivial_or_none => {
+                        ret.expr = trivial_or_none;
+                        let exit = &self.locals.exit;
+                        let ret = ret.clone();
+                        *expr = syn::parse_quote!({
+                            #exit.returns(::rustok_metrics::__private::SUCCESS);
+                            #ret
+                        });
+                    }
+                }
+            }
+            Expr::Try(tried) => {
+                syn::visit_mut::visit_expr_try_mut(self, tried);
+                self.rewritten += 1;
+                let span = tried.question_token.span;
+                *expr = self.question((*tried.expr).clone(), span);
+            }
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut Item) {}
+
+    fn visit_type_mut(&mut self, _: &mut Type) {}
+
+    fn visit_pat_mut(&mut self, _: &mut Pat) {}
+
+    /// `println!("{}", x?)`: the arguments of a macro known never to return
+    /// by itself are rewritten like the rest of the body, when they read as
+    /// expressions. Any other macro (`bail!`, `ensure!`, `ready!`, your own)
+    /// may hide an exit, and so may input that does not read as expressions.
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        if !name
+            .as_deref()
+            .is_some_and(|name| NEVER_RETURN.contains(&name))
+        {
+            self.hidden.get_or_insert(mac.path.span());
+            return;
+        }
+        let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+        match parser.parse2(mac.tokens.clone()) {
+            Ok(mut args) => {
+                let before = self.rewritten;
+                for arg in &mut args {
+                    self.visit_expr_mut(arg);
+                }
+                if self.rewritten > before {
+                    mac.tokens = quote!(#args);
+                }
+            }
+            Err(_) => {
+                if let Some(span) = exit_token(mac.tokens.clone()) {
+                    self.hidden.get_or_insert(span);
+                }
+            }
+        }
+    }
+}
+
+/// Macros of std and `tracing` whose expansion never leaves the function:
+/// only a `?` or `return` written in their input can, and that is rewritten.
+const NEVER_RETURN: &[&str] = &[
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "cfg",
+    "column",
+    "concat",
+    "dbg",
+    "debug",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "debug_span",
+    "env",
+    "eprint",
+    "eprintln",
+    "error",
+    "error_span",
+    "event",
+    "file",
+    "format",
+    "format_args",
+    "include_bytes",
+    "include_str",
+    "info",
+    "info_span",
+    "line",
+    "matches",
+    "module_path",
+    "option_env",
+    "panic",
+    "print",
+    "println",
+    "span",
+    "stringify",
+    "todo",
+    "trace",
+    "trace_span",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "warn",
+    "warn_span",
+    "write",
+    "writeln",
+];
+
+fn starts_with_attribute(expr: &Expr) -> bool {
+    matches!(quote!(#expr).into_iter().next(), Some(TokenTree::Punct(punct)) if punct.as_char() == '#')
+}
+
+/// `Ok(())`, `Some(CONST)`, `Ok(value)`: a success whose argument is a
+/// literal or a name, so noting it before it is built changes nothing. The
+/// exit is then left exactly as written, as clippy's `unnecessary_wraps`,
+/// `needless_return` and `unit_arg` read it.
+fn is_trivial_success(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    let trivial = match call.args.first() {
+        Some(Expr::Lit(_) | Expr::Path(_)) => true,
+        Some(Expr::Tuple(unit)) => unit.elems.is_empty(),
+        _ => false,
+    };
+    trivial && call.args.len() == 1 && is_success_constructor(&call.func)
+}
+
+/// `panic!(..)`, `todo!()` and the like: such an exit is no return value,
+/// and binding it to a local would be clippy's `diverging_sub_expression`.
+fn diverges(expr: &Expr) -> bool {
+    let Expr::Macro(mac) = expr else {
+        return false;
+    };
+    mac.mac.path.segments.last().is_some_and(|last| {
+        ["panic", "todo", "unimplemented", "unreachable"]
+            .iter()
+            .any(|name| last.ident == name)
+    })
+}
+
+/// `Ok`, `Some`, or a path to them such as `Result::Ok`: a value built by
+/// them is never an error.
+fn is_success_constructor(func: &Expr) -> bool {
+    let Expr::Path(path) = func else {
+        return false;
+    };
+    let names: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    matches!(
+        names.as_slice(),
+        ["Ok" | "Some"] | [.., "Result", "Ok"] | [.., "Option", "Some"]
+    )
+}
+
+/// `tokens` with every span moved to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
+}
+
+/// The first `?` or `return` in macro input, if any.
+fn exit_token(tokens: TokenStream) -> Option<Span> {
+    tokens.into_iter().find_map(|token| match token {
+        TokenTree::Punct(punct) if punct.as_char() == '?' => Some(punct.span()),
+        TokenTree::Ident(ident) if ident == "return" => Some(ident.span()),
+        TokenTree::Group(group) => exit_token(group.stream()),
+        _ => None,
+    })
+}
+
+/// `Exit::new` argument: `{ static SITE: CallSite = ..; submit!(SITE); SITE.start() }`.
 ///
 /// The static sits in its own block: one per call site, registered before
 /// `main` for the catalogue, and never visible to the user's code. A computed
 /// kind is evaluated here, before the body runs.
-fn start_guard(site: &Site, sig: &Signature, locals: &Locals) -> TokenStream {
+fn start_guard(site: &Site, sig: &Signature) -> syn::Result<TokenStream> {
     let Site {
         module, op, kind, ..
     } = site;
     let line = sig.ident.span().start().line;
     let line = u32::try_from(line).unwrap_or(0);
+    // `CallSite::start(&SITE)`, not `SITE.start()`: clippy reads a method
+    // call on a static with interior mutability as "mutates a static" and
+    // would stop suggesting `#[must_use]` for the user's function.
+    let plain = quote!(::rustok_metrics::__private::CallSite::start(&SITE));
     let (static_kind, computed, start) = match kind {
-        None => (quote!(""), false, quote!(SITE.start())),
-        Some(Kind::Static(kind)) => (quote!(#kind), false, quote!(SITE.start())),
+        None => (quote!(""), false, plain),
+        Some(Kind::Static(kind)) => (quote!(#kind), false, plain),
         Some(Kind::Computed(expr)) => {
+            refuse_strings(expr, sig)?;
             // Spanned on the expression, so a type that cannot be a label is
             // reported there.
             let value = quote_spanned!(expr.span()=>
                 ::rustok_metrics::__private::IntoKind::kind_value(&(#expr))
             );
-            (quote!(""), true, quote!(SITE.start_with(#value)))
+            (
+                quote!(""),
+                true,
+                quote!(::rustok_metrics::__private::CallSite::start_with(&SITE, #value)),
+            )
         }
     };
-    let guard = &locals.guard;
-    quote! {
-        let #guard = {
-            static SITE: ::rustok_metrics::__private::CallSite =
-                ::rustok_metrics::__private::CallSite::new(
-                    #module, #op, #static_kind, #computed, ::core::file!(), #line,
-                );
-            ::rustok_metrics::__private::inventory::submit! {
-                ::rustok_metrics::__private::SiteEntry(&SITE)
-            }
-            #start
-        };
-    }
-}
-
-// Input:
-//     fn f(x: X) -> Ret { body }
-// Output:
-//     fn f(x: X) -> Ret {
-//         let guard = ..;
-//         let result = ::rustok_metrics::__private::call::<Ret, _>(move || body);
-//         guard.finish(status_of!(&result));
-//         result
-//     }
-//
-// The closure turns the body's `return` and `?` into a value we can classify;
-// `call::<Ret, _>` gives the closure the function's return type before the
-// body is checked, so returns and `?` convert exactly as they did.
-fn measure_call(start: &TokenStream, locals: &Locals, output: &Type, body: &Block) -> TokenStream {
-    let Locals { guard, result } = locals;
-    quote! {
-        #start
-        let #result = ::rustok_metrics::__private::call::<#output, _>(move || #body);
-        #guard.finish(::rustok_metrics::__private::status_of!(&#result));
-        #result
-    }
-}
-
-// Input:
-//     async fn f(x: X) -> Ret { body }
-// Output:
-//     async fn f(x: X) -> Ret {
-//         let guard = ..;                       // first poll: the clock starts
-//         let result = async move { body }.await;
-//         guard.finish(status_of!(&result));    // dropped before this: cancelled
-//         result
-//     }
-fn measure_future(start: &TokenStream, locals: &Locals, future: &TokenStream) -> TokenStream {
-    let Locals { guard, result } = locals;
-    quote! {
-        #start
-        let #result = #future.await;
-        #guard.finish(::rustok_metrics::__private::status_of!(&#result));
-        #result
-    }
-}
-
-/// `async move { body }` whose output type is the function's, fixed before
-/// the body is checked (the first `return`), so early returns and `?` convert
-/// as they did, and the tail is checked against it (the `let`).
-fn async_block(output: &Type, body: &Block) -> TokenStream {
-    quote! {
-        async move {
-            if let ::core::option::Option::Some(value) =
-                ::rustok_metrics::__private::output_hint::<#output>()
-            {
-                return value;
-            }
-            let value: #output = #body;
-            #[allow(unreachable_code)]
-            value
+    Ok(quote! {{
+        static SITE: ::rustok_metrics::__private::CallSite =
+            ::rustok_metrics::__private::CallSite::new(
+                #module, #op, #static_kind, #computed, ::core::file!(), #line,
+            );
+        ::rustok_metrics::__private::inventory::submit! {
+            ::rustok_metrics::__private::SiteEntry(&SITE)
         }
+        #start
+    }})
+}
+
+/// `kind = query` with a string argument, or `kind = x.as_str()`: strings can
+/// take any value, so they go through `bounded(..)`. Said here, on the
+/// expression, instead of as a borrow error on the generated code.
+fn refuse_strings(expr: &Expr, sig: &Signature) -> syn::Result<()> {
+    // Only what is surely a string: a string argument, or a method called on
+    // one (`query.as_str()`). `kind.as_str()` on an enum of your own may
+    // well return one of a fixed set of `&'static str`, which is fine.
+    let is_string_argument = |expr: &Expr| match strip_refs(expr) {
+        Expr::Path(path) => path
+            .path
+            .get_ident()
+            .and_then(|name| argument_type(sig, name))
+            .is_some_and(is_string_type),
+        _ => false,
+    };
+    let is_string = match strip_refs(expr) {
+        Expr::MethodCall(call) => is_string_argument(&call.receiver),
+        other => is_string_argument(other),
+    };
+    if !is_string {
+        return Ok(());
+    }
+    Err(syn::Error::new_spanned(
+        expr,
+        "a string `kind` could take any value, and label values must be few: pass it through `rustok_metrics::bounded(..)`, as in `kind = rustok_metrics::bounded(&value)`, or derive `rustok_metrics::MetricLabel` on an enum of the values you expect",
+    ))
+}
+
+fn strip_refs(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Reference(reference) => strip_refs(&reference.expr),
+        Expr::Paren(paren) => strip_refs(&paren.expr),
+        Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => strip_refs(&unary.expr),
+        other => other,
+    }
+}
+
+fn argument_type<'a>(sig: &'a Signature, name: &Ident) -> Option<&'a Type> {
+    sig.inputs.iter().find_map(|input| match input {
+        FnArg::Typed(typed) => match &*typed.pat {
+            Pat::Ident(pat) if pat.ident == *name => Some(&*typed.ty),
+            _ => None,
+        },
+        FnArg::Receiver(_) => None,
+    })
+}
+
+/// `str`, `String`, `Cow<str>` behind any references.
+fn is_string_type(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(reference) => is_string_type(&reference.elem),
+        Type::Path(path) => path.path.segments.last().is_some_and(|last| {
+            last.ident == "str" || last.ident == "String" || last.ident == "Cow"
+        }),
+        _ => false,
     }
 }
 

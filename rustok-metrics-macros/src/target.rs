@@ -27,7 +27,7 @@ pub fn parse_target(item: TokenStream) -> syn::Result<Target> {
             declaration
                 .semi_token
                 .map_or(declaration.sig.ident.span(), |semi| semi.span),
-            "#[metered] needs a function body: put it on the method in the `impl`, not on the trait's declaration",
+            "#[metered] needs a function body to measure, and this declaration has none: for a trait method, put it on the method in each `impl`; a function of an `extern` block cannot be measured",
         ));
     }
     let (span, what) = match syn::parse2::<Item>(item) {
@@ -55,6 +55,7 @@ fn describe(item: &Item) -> (Span, &'static str) {
         Item::Type(item) => (item.type_token.span, "a type alias"),
         Item::Use(item) => (item.use_token.span, "a use declaration"),
         Item::Macro(item) => (item.mac.path.span(), "a macro invocation"),
+        Item::ForeignMod(item) => (item.abi.extern_token.span, "an `extern` block"),
         other => (other.span(), "this item"),
     }
 }

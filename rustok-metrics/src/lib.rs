@@ -125,8 +125,8 @@
 //   choosing a format from `Accept`, and the render itself; uses `model`,
 //   `registry` and `module`.
 // - Leaves: `label` (what may be a label value), `outcome` (the `status`
-//   label and how a return value maps to it), `objective`, `build_info`,
-//   `error`, `lock`.
+//   label and how a return value maps to it), `question` (the `?` operator
+//   as generated code writes it), `objective`, `build_info`, `error`, `lock`.
 // - `__private`: everything generated code names, in one file.
 
 mod build_info;
@@ -141,6 +141,7 @@ mod objective;
 mod ops;
 mod outcome;
 mod proto;
+mod question;
 mod record;
 mod registry;
 mod render;

@@ -17,3 +17,4 @@ mod shapes;
 mod statuses;
 mod support;
 mod traits;
+mod transparent;

@@ -9,7 +9,6 @@ use super::families::ModuleMetrics;
 use super::name::is_metric_name_segment;
 use crate::Objective;
 use crate::label::KindValue;
-use crate::outcome::Outcome;
 use crate::record::{Guard, Recorder};
 
 /// The `static` that `#[metered]` puts in each function. Generated code only.
@@ -33,17 +32,15 @@ pub struct SiteEntry(pub &'static CallSite);
 
 inventory::collect!(SiteEntry);
 
-/// Measures one metered call, from its start to [`finish`](Self::finish)
-/// or its drop (a panic, or a future cancelled). Generated code only.
-#[must_use = "a call is recorded when its guard finishes or drops"]
+/// One metered call, started: the clock runs and it counts as in flight.
+/// Generated code hands it to an [`Exit`](super::Exit), which records how
+/// it ends; dropped on its own, it records a panic or a cancellation.
+#[must_use = "a call is recorded when its guard ends or drops"]
 pub struct CallGuard(Guard);
 
 impl CallGuard {
-    /// Records the call as returned with `outcome`.
-    #[inline]
-    pub fn finish(self, outcome: Outcome) {
-        let (end, error_kind) = outcome.end();
-        self.0.end(end, error_kind);
+    pub(super) fn into_guard(self) -> Guard {
+        self.0
     }
 }
 

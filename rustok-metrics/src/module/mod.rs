@@ -14,6 +14,7 @@ mod catalogue;
 mod collector;
 mod computed_kinds;
 mod directory;
+mod exit;
 mod families;
 mod name;
 mod settings;
@@ -22,6 +23,7 @@ pub use by_hand::{DurationObserver, OperationCounter, OperationDurations, Operat
 pub use call_site::{CallGuard, CallSite, SiteEntry};
 pub use catalogue::{Operation, duplicate_operations, operations};
 pub use directory::module_metrics;
+pub use exit::Exit;
 pub use families::ModuleMetrics;
 pub use settings::{DEFAULT_LABEL_CAP, MAX_LABEL_CAP, set_duration_buckets, set_label_cap};
 

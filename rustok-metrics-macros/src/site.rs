@@ -1,0 +1,49 @@
+//! What one call site records under, resolved from the typed arguments.
+
+use syn::ext::IdentExt;
+use syn::{LitStr, Signature};
+
+use crate::args::{FnArgs, ImplArgs, Kind};
+
+/// The labels and options of one metered function or method.
+pub struct Site {
+    pub module: LitStr,
+    pub op: LitStr,
+    pub kind: Option<Kind>,
+    pub docs: bool,
+}
+
+impl Site {
+    /// A function's own attribute.
+    pub fn of_function(args: FnArgs) -> Self {
+        let FnArgs {
+            module,
+            op,
+            kind,
+            docs,
+        } = args;
+        Site {
+            module,
+            op,
+            kind,
+            docs,
+        }
+    }
+
+    /// A method of a metered impl block: its own keys, else the block's,
+    /// else its name as the operation.
+    pub fn of_method(
+        block: &ImplArgs,
+        op: Option<LitStr>,
+        kind: Option<Kind>,
+        docs: Option<bool>,
+        sig: &Signature,
+    ) -> Self {
+        Site {
+            module: block.module.clone(),
+            op: op.unwrap_or_else(|| LitStr::new(&sig.ident.unraw().to_string(), sig.ident.span())),
+            kind: kind.or_else(|| block.kind.clone().map(Kind::Static)),
+            docs: docs.or(block.docs).unwrap_or(true),
+        }
+    }
+}

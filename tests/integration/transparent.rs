@@ -1,0 +1,387 @@
+//! A metered function behaves as its plain twin: the same frame, the same
+//! exits, the same shapes of signature; only the metrics are added.
+
+use std::future::Future;
+use std::panic::{Location, catch_unwind};
+use std::pin::Pin;
+
+use rustok_metrics::{MetricLabel, metered};
+
+use crate::support::{block_on, scrape};
+
+#[track_caller]
+#[metered(module = "it_transparent", op = "caller")]
+fn where_called() -> &'static Location<'static> {
+    Location::caller()
+}
+
+#[test]
+fn track_caller_sees_the_callers_location() {
+    let expected_line = line!() + 1;
+    let location = where_called();
+    assert_eq!(location.file(), file!());
+    assert_eq!(location.line(), expected_line);
+    assert_eq!(scrape().statuses("it_transparent", "caller"), [1, 0, 0, 0]);
+}
+
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("drop");
+    }
+}
+
+#[metered(module = "it_transparent", op = "local_drop")]
+fn local_drop_panics() -> u32 {
+    let _local = PanicsOnDrop;
+    5
+}
+
+#[test]
+fn a_panic_while_the_bodys_locals_drop_is_the_calls_panic() {
+    assert!(catch_unwind(local_drop_panics).is_err());
+    assert_eq!(
+        scrape().statuses("it_transparent", "local_drop"),
+        [0, 0, 1, 0]
+    );
+}
+
+#[metered(module = "it_transparent", op = "during_unwind")]
+fn called_while_unwinding() -> u32 {
+    7
+}
+
+struct CallsOnDrop;
+
+impl Drop for CallsOnDrop {
+    fn drop(&mut self) {
+        assert_eq!(called_while_unwinding(), 7);
+    }
+}
+
+#[test]
+fn a_call_made_from_a_drop_during_an_unrelated_panic_succeeds() {
+    let result = catch_unwind(|| {
+        let _calls = CallsOnDrop;
+        panic!("unrelated");
+    });
+    assert!(result.is_err());
+    assert_eq!(
+        scrape().statuses("it_transparent", "during_unwind"),
+        [1, 0, 0, 0]
+    );
+}
+
+#[metered(module = "it_transparent", op = "closure")]
+fn length_of() -> impl Fn(&str) -> usize {
+    |s| s.len()
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+#[metered(module = "it_transparent", op = "hand_boxed")]
+fn hand_boxed(n: u32) -> BoxFuture<Result<u32, String>> {
+    Box::pin(async move {
+        if n == 0 {
+            return Err("zero".to_owned());
+        }
+        Ok(n)
+    })
+}
+
+#[test]
+fn closures_and_hand_written_boxed_futures_are_plain_return_values() {
+    assert_eq!(length_of()("four"), 4);
+    assert_eq!(block_on(hand_boxed(0)), Err("zero".to_owned()));
+    assert_eq!(block_on(hand_boxed(3)), Ok(3));
+    let scrape = scrape();
+    assert_eq!(scrape.statuses("it_transparent", "closure"), [1, 0, 0, 0]);
+    // The call builds a future and returns it: two successful calls.
+    assert_eq!(
+        scrape.statuses("it_transparent", "hand_boxed"),
+        [2, 0, 0, 0]
+    );
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, MetricLabel)]
+enum Refusal {
+    r#Type,
+    TooLong,
+}
+
+fn check(input: &str) -> Result<&str, Refusal> {
+    match input {
+        "" => Err(Refusal::r#Type),
+        long if long.len() > 5 => Err(Refusal::TooLong),
+        fine => Ok(fine),
+    }
+}
+
+#[metered(module = "it_transparent", op = "question")]
+fn through_question(input: &str) -> Result<usize, Refusal> {
+    let text = format!("<{}>", check(input)?);
+    Ok(text.len())
+}
+
+macro_rules! refuse {
+    ($why:expr) => {
+        return Err($why)
+    };
+}
+
+#[metered(module = "it_transparent", op = "hidden")]
+fn through_a_macro(input: &str) -> Result<usize, Refusal> {
+    if input.is_empty() {
+        refuse!(Refusal::TooLong);
+    }
+    Ok(input.len())
+}
+
+#[metered(module = "it_transparent", op = "option")]
+fn first_even(values: &[u32]) -> Option<u32> {
+    let first = values.first()?;
+    if first % 2 == 1 {
+        return None;
+    }
+    Some(*first)
+}
+
+#[test]
+fn every_exit_is_seen_with_its_error_kind() {
+    assert_eq!(Refusal::r#Type.metric_label(), "type");
+    assert_eq!(through_question("abc"), Ok(5));
+    assert_eq!(through_question(""), Err(Refusal::r#Type));
+    assert_eq!(through_question("abcdefg"), Err(Refusal::TooLong));
+    assert_eq!(through_a_macro(""), Err(Refusal::TooLong));
+    assert_eq!(through_a_macro("ab"), Ok(2));
+    assert_eq!(first_even(&[]), None);
+    assert_eq!(first_even(&[1]), None);
+    assert_eq!(first_even(&[2]), Some(2));
+    let scrape = scrape();
+    let of_kind = |op, kind| {
+        scrape
+            .errors_of_kind("it_transparent", op, "", "error", kind)
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        scrape.calls("it_transparent", "question", "", "success"),
+        Some(1)
+    );
+    assert_eq!(of_kind("question", "type"), 1);
+    assert_eq!(of_kind("question", "too_long"), 1);
+    assert_eq!(
+        scrape.calls("it_transparent", "hidden", "", "success"),
+        Some(1)
+    );
+    assert_eq!(of_kind("hidden", "too_long"), 1);
+    // `None` is not an error: every call of an `Option` function succeeds.
+    assert_eq!(scrape.statuses("it_transparent", "option"), [3, 0, 0, 0]);
+}
+
+#[metered(module = "it_transparent", op = "async_question")]
+async fn async_through_question(input: &str) -> Result<usize, Refusal> {
+    let checked = check(input)?;
+    Ok(checked.len())
+}
+
+#[test]
+fn async_exits_are_seen_too() {
+    assert_eq!(block_on(async_through_question("ab")), Ok(2));
+    assert_eq!(block_on(async_through_question("")), Err(Refusal::r#Type));
+    let scrape = scrape();
+    assert_eq!(
+        scrape.calls("it_transparent", "async_question", "", "success"),
+        Some(1)
+    );
+    assert_eq!(
+        scrape.errors_of_kind("it_transparent", "async_question", "", "error", "type"),
+        Some(1)
+    );
+}
+
+macro_rules! generated {
+    ($name:ident, $module:literal, $op:literal) => {
+        #[metered(module = $module, op = $op)]
+        fn $name() -> u32 {
+            11
+        }
+    };
+}
+
+generated!(from_macro_rules, "it_transparent", "generated");
+
+#[test]
+fn functions_generated_by_macro_rules_are_metered() {
+    assert_eq!(from_macro_rules(), 11);
+    assert_eq!(
+        scrape().statuses("it_transparent", "generated"),
+        [1, 0, 0, 0]
+    );
+}
+
+struct Probe;
+
+#[metered(module = "it_transparent_cfg")]
+impl Probe {
+    #[cfg_attr(all(), metered(op = "renamed"))]
+    fn when_true(&self) -> u32 {
+        1
+    }
+
+    #[cfg_attr(any(), metered(op = "never_used"))]
+    fn when_false(&self) -> u32 {
+        2
+    }
+
+    #[cfg_attr(all(), metered(skip), inline)]
+    fn skipped(&self) -> u32 {
+        3
+    }
+}
+
+#[test]
+fn cfg_attr_metered_on_a_method_applies_where_its_predicate_holds() {
+    let probe = Probe;
+    assert_eq!(probe.when_true() + probe.when_false() + probe.skipped(), 6);
+    let scrape = scrape();
+    assert_eq!(
+        scrape.statuses("it_transparent_cfg", "renamed"),
+        [1, 0, 0, 0]
+    );
+    assert_eq!(
+        scrape.statuses("it_transparent_cfg", "when_false"),
+        [1, 0, 0, 0]
+    );
+    assert_eq!(
+        scrape.calls("it_transparent_cfg", "never_used", "", "success"),
+        None
+    );
+    assert_eq!(
+        scrape.calls("it_transparent_cfg", "skipped", "", "success"),
+        None
+    );
+}
+
+#[async_trait::async_trait]
+trait Checker {
+    async fn check_len(&self, input: &str) -> Result<usize, Refusal>;
+}
+
+struct OuterAsyncTrait;
+
+// `#[async_trait]` expands first; the hidden exit in `refuse!` makes the
+// boxed future's block be measured as a whole.
+#[async_trait::async_trait]
+#[metered(module = "it_transparent_async_trait")]
+impl Checker for OuterAsyncTrait {
+    async fn check_len(&self, input: &str) -> Result<usize, Refusal> {
+        if input.is_empty() {
+            refuse!(Refusal::r#Type);
+        }
+        Ok(check(input)?.len())
+    }
+}
+
+struct InnerAsyncTrait;
+
+#[metered(module = "it_transparent_trait_async")]
+#[async_trait::async_trait]
+impl Checker for InnerAsyncTrait {
+    async fn check_len(&self, input: &str) -> Result<usize, Refusal> {
+        if input.is_empty() {
+            refuse!(Refusal::r#Type);
+        }
+        Ok(check(input)?.len())
+    }
+}
+
+#[test]
+fn async_trait_methods_with_hidden_exits_in_either_order() {
+    for (checker, module) in [
+        (
+            &OuterAsyncTrait as &(dyn Checker + Sync),
+            "it_transparent_async_trait",
+        ),
+        (&InnerAsyncTrait, "it_transparent_trait_async"),
+    ] {
+        assert_eq!(block_on(checker.check_len("")), Err(Refusal::r#Type));
+        assert_eq!(
+            block_on(checker.check_len("abcdefg")),
+            Err(Refusal::TooLong)
+        );
+        assert_eq!(block_on(checker.check_len("abc")), Ok(3));
+        let scrape = scrape();
+        let of_kind = |kind| {
+            scrape
+                .errors_of_kind(module, "check_len", "", "error", kind)
+                .unwrap_or(0)
+        };
+        assert_eq!(scrape.calls(module, "check_len", "", "success"), Some(1));
+        assert_eq!((of_kind("type"), of_kind("too_long")), (1, 1), "{module}");
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Channel {
+    Web,
+    Api,
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Api => "api",
+        }
+    }
+}
+
+// `.as_str()` on a type of your own returning `&'static str` is a fixed set:
+// only a string argument is refused (`tests/ui/string_kinds.rs`).
+#[metered(module = "it_transparent", op = "channel", kind = channel.as_str())]
+fn by_channel(channel: Channel) -> u32 {
+    match channel {
+        Channel::Web => 1,
+        Channel::Api => 2,
+    }
+}
+
+#[test]
+fn a_static_str_kind_from_a_method_is_accepted() {
+    assert_eq!(by_channel(Channel::Web) + by_channel(Channel::Api), 3);
+    let scrape = scrape();
+    assert_eq!(
+        scrape.calls("it_transparent", "channel", "web", "success"),
+        Some(1)
+    );
+    assert_eq!(
+        scrape.calls("it_transparent", "channel", "api", "success"),
+        Some(1)
+    );
+}
+
+#[metered(module = "it_transparent", op = "argument_drop")]
+fn keeps_an_argument_for_its_drop(_guard: PanicsOnDrop) -> u32 {
+    5
+}
+
+#[metered(module = "it_transparent", op = "async_argument_drop")]
+async fn async_keeps_an_argument_for_its_drop(_guard: PanicsOnDrop) -> u32 {
+    5
+}
+
+#[test]
+fn an_argument_kept_for_its_drop_drops_inside_the_measured_call() {
+    assert!(catch_unwind(|| keeps_an_argument_for_its_drop(PanicsOnDrop)).is_err());
+    assert!(catch_unwind(|| block_on(async_keeps_an_argument_for_its_drop(PanicsOnDrop))).is_err());
+    let scrape = scrape();
+    assert_eq!(
+        scrape.statuses("it_transparent", "argument_drop"),
+        [0, 0, 1, 0]
+    );
+    assert_eq!(
+        scrape.statuses("it_transparent", "async_argument_drop"),
+        [0, 0, 1, 0]
+    );
+}

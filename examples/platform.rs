@@ -3,8 +3,25 @@
 
 use std::sync::{Mutex, PoisonError};
 
+use std::time::Duration;
+
 use rustok_metrics::platform::{commerce, content};
-use rustok_metrics::{MetricLabel, metered};
+use rustok_metrics::{MetricLabel, Objective, metered};
+
+/// What the content service promises: writes and reindexing.
+pub const CONTENT: Objective = Objective::new("content")
+    .success_rate(99.0)
+    .latency(Duration::from_millis(100), 95.0);
+
+/// Reads promise more.
+pub const CONTENT_READS: Objective = Objective::new("content-reads")
+    .success_rate(99.5)
+    .latency(Duration::from_millis(50), 99.0);
+
+/// Checkout and the discount it applies share one objective.
+pub const CHECKOUT: Objective = Objective::new("checkout")
+    .success_rate(99.9)
+    .latency(Duration::from_millis(250), 99.0);
 
 /// Errors carry their class into `error_kind`.
 #[derive(Debug, MetricLabel)]
@@ -40,7 +57,7 @@ pub struct ContentService {
 }
 
 /// Every method is measured in module `content`, its name as the operation.
-#[metered(module = "content")]
+#[metered(module = "content", objective = CONTENT)]
 impl ContentService {
     #[metered(op = "create", kind = kind)]
     pub async fn create_node(&self, kind: NodeKind, title: &str) -> AppResult<Node> {
@@ -58,6 +75,7 @@ impl ContentService {
         Ok(node)
     }
 
+    #[metered(objective = CONTENT_READS)]
     pub fn get(&self, id: u64) -> AppResult<Node> {
         let nodes = self.nodes.lock().unwrap_or_else(PoisonError::into_inner);
         nodes
@@ -83,7 +101,7 @@ pub struct Cart {
     pub items: Vec<u64>,
 }
 
-#[metered(module = "commerce", op = "checkout")]
+#[metered(module = "commerce", op = "checkout", objective = CHECKOUT)]
 pub fn checkout(cart: &Cart) -> AppResult<u64, CommerceError> {
     if cart.items.is_empty() {
         return Err(CommerceError::EmptyCart);
@@ -93,7 +111,7 @@ pub fn checkout(cart: &Cart) -> AppResult<u64, CommerceError> {
     Ok(total)
 }
 
-#[metered(module = "commerce", op = "apply_discount")]
+#[metered(module = "commerce", op = "apply_discount", objective = CHECKOUT)]
 pub fn apply_discount(total: u64, percent: u64) -> u64 {
     assert!(percent <= 100, "discount over 100%");
     total - total * percent / 100

@@ -21,6 +21,7 @@ pub struct FnArgs {
     pub module: LitStr,
     pub op: LitStr,
     pub kind: Option<Kind>,
+    pub objective: Option<Expr>,
     pub docs: bool,
 }
 
@@ -29,6 +30,8 @@ pub struct ImplArgs {
     pub module: LitStr,
     /// Only a literal: a computed kind reads a method's own arguments.
     pub kind: Option<LitStr>,
+    /// Every method's objective, unless it names its own.
+    pub objective: Option<Expr>,
     pub docs: Option<bool>,
 }
 
@@ -40,6 +43,7 @@ pub enum MethodArgs {
     Measure {
         op: Option<LitStr>,
         kind: Option<Kind>,
+        objective: Option<Expr>,
         docs: Option<bool>,
     },
 }
@@ -49,6 +53,7 @@ impl MethodArgs {
     pub const DEFAULT: MethodArgs = MethodArgs::Measure {
         op: None,
         kind: None,
+        objective: None,
         docs: None,
     };
 }
@@ -110,17 +115,17 @@ enum Placement {
 impl Placement {
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Placement::Function => &["module", "op", "kind", "docs"],
-            Placement::Impl => &["module", "kind", "docs"],
-            Placement::Method => &["op", "kind", "docs", "skip"],
+            Placement::Function => &["module", "op", "kind", "objective", "docs"],
+            Placement::Impl => &["module", "kind", "objective", "docs"],
+            Placement::Method => &["op", "kind", "objective", "docs", "skip"],
         }
     }
 
     fn listed(self) -> &'static str {
         match self {
-            Placement::Function => "`module`, `op`, `kind` and `docs`",
-            Placement::Impl => "`module`, `kind` and `docs`",
-            Placement::Method => "`op`, `kind`, `docs` and `skip`",
+            Placement::Function => "`module`, `op`, `kind`, `objective` and `docs`",
+            Placement::Impl => "`module`, `kind`, `objective` and `docs`",
+            Placement::Method => "`op`, `kind`, `objective`, `docs` and `skip`",
         }
     }
 }
@@ -152,6 +157,7 @@ struct Written {
     module: Option<LitStr>,
     op: Option<LitStr>,
     kind: Option<Kind>,
+    objective: Option<Expr>,
     docs: Option<LitBool>,
     skip: Option<Ident>,
     /// Keys written, or meant by a misspelling already reported: neither is
@@ -195,6 +201,7 @@ impl RawArgs {
                 module,
                 op,
                 kind: written.kind,
+                objective: written.objective,
                 docs: written.docs.is_none_or(|flag| flag.value),
             }),
             _ => None,
@@ -216,9 +223,11 @@ impl RawArgs {
             // Refused while checking the key.
             Some(Kind::Computed(_)) | None => None,
         };
+        let objective = written.objective;
         let args = written.module.map(|module| ImplArgs {
             module,
             kind,
+            objective,
             docs: written.docs.map(|flag| flag.value),
         });
         finish(problems, args)
@@ -239,6 +248,7 @@ impl RawArgs {
         problems.into_result(MethodArgs::Measure {
             op: written.op,
             kind: written.kind,
+            objective: written.objective,
             docs: written.docs.map(|flag| flag.value),
         })
     }
@@ -320,6 +330,18 @@ impl Written {
                 self.kind = Some(kind_value(key, value, placement)?);
                 Ok(())
             }
+            ("objective", _) => match value {
+                // Checked by the compiler where it is used: a constant
+                // `rustok_metrics::Objective`, as the error there says.
+                Some(objective) => {
+                    self.objective = Some(objective);
+                    Ok(())
+                }
+                None => Err(syn::Error::new(
+                    key.span(),
+                    "`objective` takes a `rustok_metrics::Objective` constant: write `objective = CHECKOUT` with `const CHECKOUT: Objective = Objective::new(\"checkout\").success_rate(99.9);`",
+                )),
+            },
             ("docs", _) => match value {
                 Some(Expr::Lit(ExprLit {
                     lit: Lit::Bool(flag),

@@ -567,8 +567,17 @@ fn exit_token(tokens: TokenStream) -> Option<Span> {
 /// kind is evaluated here, before the body runs.
 fn start_guard(site: &Site, sig: &Signature) -> syn::Result<TokenStream> {
     let Site {
-        module, op, kind, ..
+        module,
+        op,
+        kind,
+        objective,
+        ..
     } = site;
+    // Spanned on the expression: a value that is not a constant `Objective`
+    // is reported there.
+    let objective = objective
+        .as_ref()
+        .map(|objective| quote_spanned!(objective.span()=> .with_objective(#objective)));
     let line = sig.ident.span().start().line;
     let line = u32::try_from(line).unwrap_or(0);
     // `CallSite::start(&SITE)`, not `SITE.start()`: clippy reads a method
@@ -596,7 +605,7 @@ fn start_guard(site: &Site, sig: &Signature) -> syn::Result<TokenStream> {
         static SITE: ::rustok_metrics::__private::CallSite =
             ::rustok_metrics::__private::CallSite::new(
                 #module, #op, #static_kind, #computed, ::core::file!(), #line,
-            );
+            )#objective;
         ::rustok_metrics::__private::inventory::submit! {
             ::rustok_metrics::__private::SiteEntry(&SITE)
         }

@@ -103,13 +103,19 @@ pub fn instrument_impl(args: &ImplArgs, mut item: ItemImpl) -> TokenStream {
 
 /// One method with the impl's defaults and its own arguments.
 fn measure(block: &ImplArgs, own: MethodArgs, mut method: ImplItemFn) -> syn::Result<ImplItemFn> {
-    let MethodArgs::Measure { op, kind, docs } = own else {
+    let MethodArgs::Measure {
+        op,
+        kind,
+        objective,
+        docs,
+    } = own
+    else {
         return Ok(method);
     };
     if unmeasurable(&method.sig).is_some() {
         return Ok(method);
     }
-    let site = Site::of_method(block, op, kind, docs, &method.sig);
+    let site = Site::of_method(block, op, kind, objective, docs, &method.sig);
     instrument(&site, &mut method.attrs, &method.sig, &mut method.block)?;
     Ok(method)
 }

@@ -1,7 +1,7 @@
 //! What one call site records under, resolved from the typed arguments.
 
 use syn::ext::IdentExt;
-use syn::{LitStr, Signature};
+use syn::{Expr, LitStr, Signature};
 
 use crate::args::{FnArgs, ImplArgs, Kind};
 
@@ -10,6 +10,9 @@ pub struct Site {
     pub module: LitStr,
     pub op: LitStr,
     pub kind: Option<Kind>,
+    /// An expression of type `rustok_metrics::Objective`, evaluated in the
+    /// call site's `static`.
+    pub objective: Option<Expr>,
     pub docs: bool,
 }
 
@@ -20,12 +23,14 @@ impl Site {
             module,
             op,
             kind,
+            objective,
             docs,
         } = args;
         Site {
             module,
             op,
             kind,
+            objective,
             docs,
         }
     }
@@ -36,6 +41,7 @@ impl Site {
         block: &ImplArgs,
         op: Option<LitStr>,
         kind: Option<Kind>,
+        objective: Option<Expr>,
         docs: Option<bool>,
         sig: &Signature,
     ) -> Self {
@@ -43,6 +49,7 @@ impl Site {
             module: block.module.clone(),
             op: op.unwrap_or_else(|| LitStr::new(&sig.ident.unraw().to_string(), sig.ident.span())),
             kind: kind.or_else(|| block.kind.clone().map(Kind::Static)),
+            objective: objective.or_else(|| block.objective.clone()),
             docs: docs.or(block.docs).unwrap_or(true),
         }
     }

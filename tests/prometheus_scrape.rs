@@ -44,7 +44,7 @@ const PAYMENTS: Objective = Objective::new("payments").success_rate(99.0);
 
 #[metered(module = "burn", op = "charge", objective = PAYMENTS)]
 fn charge(n: u64) -> Result<u64, ScrapeError> {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         Ok(n)
     } else {
         Err(ScrapeError::Conflict)

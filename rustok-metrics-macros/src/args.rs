@@ -21,7 +21,7 @@ pub struct FnArgs {
     pub module: LitStr,
     pub op: LitStr,
     pub kind: Option<Kind>,
-    pub objective: Option<Expr>,
+    pub objective: Option<Box<Expr>>,
     pub docs: bool,
 }
 
@@ -31,7 +31,7 @@ pub struct ImplArgs {
     /// Only a literal: a computed kind reads a method's own arguments.
     pub kind: Option<LitStr>,
     /// Every method's objective, unless it names its own.
-    pub objective: Option<Expr>,
+    pub objective: Option<Box<Expr>>,
     pub docs: Option<bool>,
 }
 
@@ -43,7 +43,7 @@ pub enum MethodArgs {
     Measure {
         op: Option<LitStr>,
         kind: Option<Kind>,
-        objective: Option<Expr>,
+        objective: Option<Box<Expr>>,
         docs: Option<bool>,
     },
 }
@@ -157,7 +157,7 @@ struct Written {
     module: Option<LitStr>,
     op: Option<LitStr>,
     kind: Option<Kind>,
-    objective: Option<Expr>,
+    objective: Option<Box<Expr>>,
     docs: Option<LitBool>,
     skip: Option<Ident>,
     /// Keys written, or meant by a misspelling already reported: neither is
@@ -334,7 +334,7 @@ impl Written {
                 // Checked by the compiler where it is used: a constant
                 // `rustok_metrics::Objective`, as the error there says.
                 Some(objective) => {
-                    self.objective = Some(objective);
+                    self.objective = Some(Box::new(objective));
                     Ok(())
                 }
                 None => Err(syn::Error::new(

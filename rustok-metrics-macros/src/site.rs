@@ -12,7 +12,7 @@ pub struct Site {
     pub kind: Option<Kind>,
     /// An expression of type `rustok_metrics::Objective`, evaluated in the
     /// call site's `static`.
-    pub objective: Option<Expr>,
+    pub objective: Option<Box<Expr>>,
     pub docs: bool,
 }
 
@@ -41,7 +41,7 @@ impl Site {
         block: &ImplArgs,
         op: Option<LitStr>,
         kind: Option<Kind>,
-        objective: Option<Expr>,
+        objective: Option<Box<Expr>>,
         docs: Option<bool>,
         sig: &Signature,
     ) -> Self {

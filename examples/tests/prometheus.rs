@@ -14,13 +14,14 @@
 //! printed reason; under `CI` it is required (`.ci/run` installs them).
 
 use std::collections::BTreeSet;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use rustok_metrics_testkit::prometheus::{self as testkit, wait_for};
 use serde_json::Value;
-use support::{KillOnDrop, Server, get, post_json, print_rules, start_server};
+use support::{Server, get, post_json, print_rules, start_server};
 
 mod support;
 
@@ -39,44 +40,13 @@ fn repo_root() -> PathBuf {
         .to_owned()
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-struct Prometheus {
-    _process: KillOnDrop,
-    addr: SocketAddr,
-    _dir: TempDir,
-}
-
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+/// A real Prometheus (from `testkit`), read as JSON.
+struct Prometheus(testkit::Prometheus);
 
 impl Prometheus {
+    /// Scrapes `good` with the token and `wrong_token` with another, every
+    /// second, with the repository's rules loaded.
     fn start(good: &[SocketAddr], wrong_token: SocketAddr) -> Self {
-        let dir = std::env::temp_dir().join(format!("rustok-prometheus-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
         let targets = |addrs: &[SocketAddr]| {
             addrs
                 .iter()
@@ -84,59 +54,30 @@ impl Prometheus {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        // Rule groups evaluate every 30 s as written; here every second, so
-        // the recorded series exist within the test.
-        let mut rule_files = Vec::new();
-        for name in RULE_FILES {
-            let text = std::fs::read_to_string(repo_root().join("docs/prometheus").join(name))
-                .unwrap()
-                .replace("interval: 30s", "interval: 1s");
-            let fast = dir.join(name);
-            std::fs::write(&fast, text).unwrap();
-            rule_files.push(format!("'{}'", fast.display()));
-        }
-        let config = format!(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
-             rule_files: [{rules}]\n\
-             scrape_configs:\n\
-             \x20 - job_name: rustok\n    authorization: {{credentials: '{TOKEN}'}}\n    static_configs: [{{targets: [{good}]}}]\n\
+        let scrape_configs = format!(
+            "\x20 - job_name: rustok\n    authorization: {{credentials: '{TOKEN}'}}\n    static_configs: [{{targets: [{good}]}}]\n\
              \x20 - job_name: rustok_wrong_token\n    authorization: {{credentials: 'not-the-token'}}\n    static_configs: [{{targets: [{wrong}]}}]\n",
-            rules = rule_files.join(", "),
             good = targets(good),
             wrong = targets(&[wrong_token]),
         );
-        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-
-        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-        let child = Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                dir.join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address={addr}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start prometheus");
-        let prometheus = Prometheus {
-            _process: KillOnDrop(child),
-            addr,
-            _dir: TempDir(dir),
-        };
-        wait_for("prometheus ready", Duration::from_secs(30), || {
-            TcpStream::connect(addr).is_ok() && get(addr, "/-/ready", &[]).0 == 200
-        });
-        prometheus
+        let rules: Vec<String> = RULE_FILES
+            .iter()
+            .map(|name| {
+                std::fs::read_to_string(repo_root().join("docs/prometheus").join(name)).unwrap()
+            })
+            .collect();
+        let rules: Vec<&str> = rules.iter().map(String::as_str).collect();
+        Prometheus(testkit::Prometheus::launch(
+            "examples",
+            &scrape_configs,
+            &rules,
+            &[],
+        ))
     }
 
     /// `/api/v1/query`: the status and the result vector.
     fn query(&self, promql: &str) -> (String, Vec<Value>) {
-        let path = format!("/api/v1/query?query={}", percent_encode(promql));
-        let (_, body) = get(self.addr, &path, &[]);
+        let body = self.0.query(promql);
         let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
         let status = json["status"].as_str().unwrap_or("unparsable").to_owned();
         let result = json["data"]["result"]
@@ -155,17 +96,6 @@ impl Prometheus {
             [sample] => sample["value"][1].as_str()?.parse().ok(),
             _ => None,
         }
-    }
-}
-
-fn wait_for(what: &str, limit: Duration, mut ready: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(
-            start.elapsed() < limit,
-            "timed out after {limit:?} waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(250));
     }
 }
 
@@ -371,7 +301,7 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
         Duration::from_secs(30),
         || prometheus.value(r#"up{job="rustok_wrong_token"}"#) == Some(0.0),
     );
-    let (_, targets) = get(prometheus.addr, "/api/v1/targets", &[]);
+    let (_, targets) = get(prometheus.0.addr, "/api/v1/targets", &[]);
     let targets: Value = serde_json::from_str(&targets).unwrap();
     let wrong = targets["data"]["activeTargets"]
         .as_array()

@@ -41,8 +41,7 @@ impl Prometheus {
     }
 
     /// As [`start`](Self::start), with these rule files (YAML text) loaded
-    /// and evaluated every second: their groups' own `interval: 30s` is
-    /// shortened to `1s`, so recorded series and alerts appear within a test.
+    /// and evaluated every second.
     ///
     /// # Panics
     /// As [`start`](Self::start).
@@ -53,8 +52,26 @@ impl Prometheus {
         flags: &[&str],
         rules: &[&str],
     ) -> Self {
+        let targets: Vec<String> = targets.iter().map(|a| format!("'{a}'")).collect();
+        let scrape_configs = format!(
+            "  - job_name: {job}\n    static_configs: [{{targets: [{}]}}]\n",
+            targets.join(", ")
+        );
+        Self::launch(job, &scrape_configs, rules, flags)
+    }
+
+    /// Starts Prometheus named `name` (its temporary directory), scraping
+    /// every second as `scrape_configs` (the YAML list items) say, with the
+    /// rule files (YAML text) evaluated every second: their groups' own
+    /// `interval: 30s` is shortened to `1s`, so recorded series and alerts
+    /// appear within a test.
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    #[must_use]
+    pub fn launch(name: &str, scrape_configs: &str, rules: &[&str], flags: &[&str]) -> Self {
         let dir =
-            std::env::temp_dir().join(format!("rustok-prometheus-{job}-{}", std::process::id()));
+            std::env::temp_dir().join(format!("rustok-prometheus-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temporary directory");
         let mut rule_files = Vec::new();
@@ -63,11 +80,9 @@ impl Prometheus {
             std::fs::write(&path, text.replace("interval: 30s", "interval: 1s")).expect("rules");
             rule_files.push(format!("'{}'", path.display()));
         }
-        let targets: Vec<String> = targets.iter().map(|a| format!("'{a}'")).collect();
         let config = format!(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [{}]\nscrape_configs:\n  - job_name: {job}\n    static_configs: [{{targets: [{}]}}]\n",
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [{}]\nscrape_configs:\n{scrape_configs}",
             rule_files.join(", "),
-            targets.join(", ")
         );
         std::fs::write(dir.join("prometheus.yml"), config).expect("config");
         let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
@@ -141,7 +156,9 @@ pub fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
     Some((status, body.to_owned()))
 }
 
-fn percent_encode(text: &str) -> String {
+/// `text` as a URL query value.
+#[must_use]
+pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -14,42 +14,17 @@
 //! line from a quick timing, and allocations per render (a counting global
 //! allocator), for the table in docs/benchmarks.md.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 use rustok_metrics::__private::{CallSite, Exit, Outcome};
 use rustok_metrics::{Format, ModuleMetrics, Status};
-
-struct Counting;
-
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-// SAFETY: forwards to the system allocator, counting calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract is the system allocator's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use rustok_metrics_benches::{CountingAllocator, allocations};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 /// (module, operations, kinds per operation).
 const SIZES: [(&str, usize, usize); 4] = [
@@ -133,9 +108,9 @@ fn theirs(registry: &Registry) -> String {
 /// Lines, ns per line (best of 5) and allocations of one render.
 fn measure(what: &str, lines: usize, mut render: impl FnMut()) {
     render(); // warm: buffers grown, lazies made
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
     render();
-    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    let allocations = allocations() - before;
     let best = (0..5)
         .map(|_| {
             let start = Instant::now();

@@ -9,6 +9,7 @@
 //! thread's slot was released (a destructor during thread exit), get `None`
 //! and record into a shared stripe with atomic read-modify-writes instead.
 
+use std::cell::Cell;
 use std::sync::Mutex;
 
 use crate::lock::lock;
@@ -44,20 +45,44 @@ impl Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
+        // From here on this thread records into the shared stripe.
+        SLOT.set(NO_SLOT);
         if let Some(slot) = self.0 {
             lock(&POOL).released.push(slot);
         }
     }
 }
 
+/// [`SLOT`] before the thread's first call.
+const UNCLAIMED: usize = usize::MAX;
+/// [`SLOT`] of a thread without a slot, or whose lease was released.
+const NO_SLOT: usize = usize::MAX - 1;
+
 thread_local! {
+    /// This thread's slot, read on every call: a `const` cell without a
+    /// destructor is a plain thread-local load, and stays readable while
+    /// the thread's destructors run.
+    static SLOT: Cell<usize> = const { Cell::new(UNCLAIMED) };
+    /// Holds the slot, and returns it to the pool when the thread exits.
     static LEASE: Lease = Lease::claim();
 }
 
 /// This thread's slot, if it has one.
 #[inline]
 pub(crate) fn current() -> Option<usize> {
-    LEASE.try_with(|lease| lease.0).ok().flatten()
+    match SLOT.get() {
+        UNCLAIMED => claim(),
+        NO_SLOT => None,
+        slot => Some(slot),
+    }
+}
+
+#[cold]
+fn claim() -> Option<usize> {
+    // Fails once the thread's destructors ran: no slot then.
+    let slot = LEASE.try_with(|lease| lease.0).ok().flatten();
+    SLOT.set(slot.unwrap_or(NO_SLOT));
+    slot
 }
 
 #[cfg(test)]

@@ -111,10 +111,11 @@ where
         let this = self.project();
         let result = std::task::ready!(this.inner.poll(cx));
         if let Some((guard, _in_flight)) = this.request.take() {
-            match &result {
-                Ok(response) => guard.end(End::Returned, Some(status_label(response.status()))),
-                Err(_) => guard.end(End::Failed, Some("500")),
-            }
+            let (end, status) = match &result {
+                Ok(response) => (End::Returned, status_label(response.status())),
+                Err(_) => (End::Failed, "500"),
+            };
+            guard.into_started().end(end, Some(status));
         }
         Poll::Ready(result)
     }

@@ -4,7 +4,7 @@ use std::cell::Cell;
 
 use super::call_site::CallGuard;
 use crate::outcome::Outcome;
-use crate::record::{End, Guard};
+use crate::record::{End, Started};
 
 /// One metered call, from its first statement until the function's frame
 /// (or its future) is gone. Generated code only.
@@ -16,8 +16,7 @@ use crate::record::{End, Guard};
 /// outcome otherwise (a future dropped between polls): `cancelled`.
 #[must_use = "a call is recorded when its `Exit` drops"]
 pub struct Exit {
-    /// Taken when the call is recorded.
-    guard: Option<Guard>,
+    started: Started,
     outcome: Cell<Option<Outcome>>,
     /// Started while a panic was already unwinding (called from a `Drop`).
     started_unwinding: bool,
@@ -28,7 +27,7 @@ impl Exit {
     #[inline]
     pub fn new(call: CallGuard) -> Self {
         Exit {
-            guard: Some(call.into_guard()),
+            started: call.into_guard().into_started(),
             outcome: Cell::new(None),
             started_unwinding: std::thread::panicking(),
         }
@@ -60,18 +59,13 @@ impl Exit {
 impl Drop for Exit {
     #[inline]
     fn drop(&mut self) {
-        let Some(guard) = self.guard.take() else {
-            return;
-        };
         let panicked = std::thread::panicking() && !self.started_unwinding;
-        match self.outcome.get() {
-            _ if panicked => guard.end(End::Panicked, None),
-            Some(outcome) => {
-                let (end, error_kind) = outcome.end();
-                guard.end(end, error_kind);
-            }
-            None => guard.end(End::Abandoned, None),
-        }
+        let (end, error_kind) = match self.outcome.get() {
+            _ if panicked => (End::Panicked, None),
+            Some(outcome) => outcome.end(),
+            None => (End::Abandoned, None),
+        };
+        self.started.end(end, error_kind);
     }
 }
 

@@ -1,36 +1,56 @@
-//! The guard that turns one call into exactly one recorded end.
+//! A started call, and the guard that turns it into exactly one recorded end.
 
 use super::clock::{self, Ticks};
 use super::recorder::{End, Recorder};
 
-/// Measures one call from its start to [`end`](Self::end).
-///
-/// A guard dropped without `end` means the call did not return: while the
-/// thread is panicking that is [`End::Panicked`], otherwise (a future
-/// dropped between polls) [`End::Abandoned`]. Either way the duration is
-/// recorded once.
-#[must_use = "a call is recorded when its guard ends or drops"]
-pub(crate) struct Guard {
+/// A call that started: in flight in its recorder, its clock running.
+/// Records nothing on its own: [`Guard`] records it on drop, and a caller
+/// with its own drop logic (the metered call's `Exit`) calls [`end`](Self::end).
+#[derive(Clone, Copy)]
+pub(crate) struct Started {
     recorder: &'static Recorder,
-    started: Ticks,
+    at: Ticks,
 }
 
-impl Guard {
+impl Started {
     #[inline]
-    pub(crate) fn start(recorder: &'static Recorder) -> Self {
+    pub(crate) fn now(recorder: &'static Recorder) -> Self {
         recorder.start();
-        Guard {
+        Started {
             recorder,
-            started: clock::now(),
+            at: clock::now(),
         }
     }
 
     /// Records the call as ended with `end` and an optional tag.
     #[inline]
     pub(crate) fn end(self, end: End, tag: Option<&'static str>) {
-        self.recorder
-            .record(end, tag, clock::nanos_since(self.started));
+        self.recorder.record(end, tag, clock::nanos_since(self.at));
+    }
+}
+
+/// Measures one call until it is [`into_started`](Self::into_started) and
+/// ended there.
+///
+/// A guard dropped without `end` means the call did not return: while the
+/// thread is panicking that is [`End::Panicked`], otherwise (a future
+/// dropped between polls) [`End::Abandoned`]. Either way the duration is
+/// recorded once.
+#[must_use = "a call is recorded when its guard ends or drops"]
+pub(crate) struct Guard(Started);
+
+impl Guard {
+    #[inline]
+    pub(crate) fn start(recorder: &'static Recorder) -> Self {
+        Guard(Started::now(recorder))
+    }
+
+    /// The started call, for a caller that records it itself.
+    #[inline]
+    pub(crate) fn into_started(self) -> Started {
+        let started = self.0;
         std::mem::forget(self);
+        started
     }
 }
 
@@ -41,7 +61,6 @@ impl Drop for Guard {
         } else {
             End::Abandoned
         };
-        self.recorder
-            .record(end, None, clock::nanos_since(self.started));
+        self.0.end(end, None);
     }
 }

@@ -12,5 +12,5 @@ mod tags;
 mod thread_slot;
 
 pub(crate) use bounded_table::BoundedTable;
-pub(crate) use guard::Guard;
+pub(crate) use guard::{Guard, Started};
 pub(crate) use recorder::{End, Recorder, Snapshot};

@@ -9,6 +9,7 @@ mod impl_blocks;
 mod in_flight;
 mod labels;
 mod load;
+mod objectives;
 mod platform;
 mod promtool;
 mod receivers;

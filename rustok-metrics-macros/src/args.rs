@@ -17,26 +17,26 @@ use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitStr, Token};
 const EXAMPLE: &str = r#"#[metered(module = "content", op = "create")]"#;
 
 /// `#[metered(module = "..", op = "..")]` on a function: both names required.
-pub struct FnArgs {
-    pub module: LitStr,
-    pub op: LitStr,
-    pub kind: Option<Kind>,
-    pub objective: Option<Box<Expr>>,
-    pub docs: bool,
+pub(crate) struct FnArgs {
+    pub(crate) module: LitStr,
+    pub(crate) op: LitStr,
+    pub(crate) kind: Option<Kind>,
+    pub(crate) objective: Option<Box<Expr>>,
+    pub(crate) docs: bool,
 }
 
 /// `#[metered(module = "..")]` on an impl block: the defaults of its methods.
-pub struct ImplArgs {
-    pub module: LitStr,
+pub(crate) struct ImplArgs {
+    pub(crate) module: LitStr,
     /// Only a literal: a computed kind reads a method's own arguments.
-    pub kind: Option<LitStr>,
+    pub(crate) kind: Option<LitStr>,
     /// Every method's objective, unless it names its own.
-    pub objective: Option<Box<Expr>>,
-    pub docs: Option<bool>,
+    pub(crate) objective: Option<Box<Expr>>,
+    pub(crate) docs: Option<bool>,
 }
 
 /// A method's own `#[metered(..)]` inside a metered impl block.
-pub enum MethodArgs {
+pub(crate) enum MethodArgs {
     /// `#[metered(skip)]`: leave the method as written.
     Skip,
     /// What the method overrides of the impl block's defaults.
@@ -50,7 +50,7 @@ pub enum MethodArgs {
 
 impl MethodArgs {
     /// A method without an attribute of its own.
-    pub const DEFAULT: MethodArgs = MethodArgs::Measure {
+    pub(crate) const DEFAULT: MethodArgs = MethodArgs::Measure {
         op: None,
         kind: None,
         objective: None,
@@ -60,7 +60,7 @@ impl MethodArgs {
 
 /// The `kind` label: fixed at compile time, or computed per call.
 #[derive(Clone)]
-pub enum Kind {
+pub(crate) enum Kind {
     Static(LitStr),
     Computed(Box<Expr>),
 }
@@ -96,7 +96,7 @@ fn ungroup(expr: Expr) -> Expr {
 }
 
 /// The attribute's arguments, parsed but not yet checked.
-pub struct RawArgs(Punctuated<Arg, Token![,]>);
+pub(crate) struct RawArgs(Punctuated<Arg, Token![,]>);
 
 impl Parse for RawArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
@@ -132,17 +132,17 @@ impl Placement {
 
 /// Collects every problem instead of stopping at the first.
 #[derive(Default)]
-pub struct Problems(Option<syn::Error>);
+pub(crate) struct Problems(Option<syn::Error>);
 
 impl Problems {
-    pub fn add(&mut self, error: syn::Error) {
+    pub(crate) fn add(&mut self, error: syn::Error) {
         match &mut self.0 {
             Some(all) => all.combine(error),
             None => self.0 = Some(error),
         }
     }
 
-    pub fn into_result<T>(self, value: T) -> syn::Result<T> {
+    pub(crate) fn into_result<T>(self, value: T) -> syn::Result<T> {
         match self.0 {
             Some(error) => Err(error),
             None => Ok(value),
@@ -173,7 +173,7 @@ impl Written {
 
 impl RawArgs {
     /// On a function: `module` and `op` are required.
-    pub fn into_fn_args(self, attr_span: Span) -> syn::Result<FnArgs> {
+    pub(crate) fn into_fn_args(self, attr_span: Span) -> syn::Result<FnArgs> {
         let (written, mut problems) = self.check(Placement::Function);
         // With `skip` (already reported) a missing key would be noise.
         let missing = match (written.has("module"), written.has("op")) {
@@ -210,7 +210,7 @@ impl RawArgs {
     }
 
     /// On an impl block: `module` is required; `kind` is a literal.
-    pub fn into_impl_args(self, attr_span: Span) -> syn::Result<ImplArgs> {
+    pub(crate) fn into_impl_args(self, attr_span: Span) -> syn::Result<ImplArgs> {
         let (written, mut problems) = self.check(Placement::Impl);
         if !written.has("module") {
             problems.add(syn::Error::new(
@@ -234,7 +234,7 @@ impl RawArgs {
     }
 
     /// On a method of a metered impl: everything optional; `skip` alone.
-    pub fn into_method_args(self) -> syn::Result<MethodArgs> {
+    pub(crate) fn into_method_args(self) -> syn::Result<MethodArgs> {
         let (written, mut problems) = self.check(Placement::Method);
         if let Some(skip) = &written.skip {
             if written.seen.len() > 1 {
@@ -470,7 +470,7 @@ fn check_module(module: &LitStr) -> syn::Result<()> {
 /// `[a-z][a-z0-9_]*`: what may stand between `rustok_` and `_operations_total`.
 /// The runtime's `CallSite::new` checks the same at compile time as a
 /// backstop; this check is here for the spanned message.
-pub fn is_metric_name_segment(name: &str) -> bool {
+pub(crate) fn is_metric_name_segment(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')

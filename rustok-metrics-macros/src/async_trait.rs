@@ -16,7 +16,7 @@
 use syn::{Block, Expr, ExprAsync, GenericArgument, PathArguments, Stmt, Type};
 
 /// The output type and the async block of a body `#[async_trait]` wrote.
-pub fn expanded_body(block: &mut Block) -> Option<(Type, &mut ExprAsync)> {
+pub(crate) fn expanded_body(block: &mut Block) -> Option<(Type, &mut ExprAsync)> {
     let [Stmt::Expr(Expr::Call(call), None)] = block.stmts.as_mut_slice() else {
         return None;
     };

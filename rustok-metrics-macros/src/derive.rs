@@ -20,7 +20,7 @@ use syn::{Attribute, Data, DeriveInput, Expr, ExprLit, Fields, Lit, LitStr, Meta
 
 use crate::args::Problems;
 
-pub fn derive_metric_label(input: TokenStream) -> TokenStream {
+pub(crate) fn derive_metric_label(input: TokenStream) -> TokenStream {
     match syn::parse2::<DeriveInput>(input).and_then(|input| expand(&input)) {
         Ok(tokens) => tokens,
         Err(error) => error.to_compile_error(),
@@ -121,7 +121,7 @@ fn label_override(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
 }
 
 /// `BlogPost` -> `blog_post`, `HTTPError` -> `http_error`, `V2Api` -> `v2_api`.
-pub fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);
     for (i, &c) in chars.iter().enumerate() {

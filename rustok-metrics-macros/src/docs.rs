@@ -8,7 +8,7 @@ use crate::args::Kind;
 use crate::site::Site;
 
 /// `#[doc = ".."]` lines to append after the function's own docs.
-pub fn metrics_section(site: &Site) -> Vec<Attribute> {
+pub(crate) fn metrics_section(site: &Site) -> Vec<Attribute> {
     let module = site.module.value();
     let op = site.op.value();
     let calls = format!("rustok_{module}_operations_total");

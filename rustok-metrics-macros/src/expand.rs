@@ -67,7 +67,7 @@ impl Locals {
 
 /// Measures one function: its docs get the "Metrics" section, its block the
 /// guard and the noted exits.
-pub fn instrument(
+pub(crate) fn instrument(
     site: &Site,
     attrs: &mut Vec<Attribute>,
     sig: &Signature,

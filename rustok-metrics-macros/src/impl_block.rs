@@ -39,7 +39,7 @@ enum Own {
     When(Box<Meta>, MethodArgs),
 }
 
-pub fn instrument_impl(args: &ImplArgs, mut item: ItemImpl) -> TokenStream {
+pub(crate) fn instrument_impl(args: &ImplArgs, mut item: ItemImpl) -> TokenStream {
     let mut problems = Problems::default();
     // First take every method's own #[metered(..)] out, so that on an error
     // the item is emitted without them (they would each report again).

@@ -13,6 +13,8 @@
 //! `docs` writes the rustdoc section; `async_trait` recognises methods
 //! `#[async_trait]` already expanded. The dispatcher, `metered_tokens`, is here.
 
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
 mod args;
 mod async_trait;
 mod derive;

@@ -6,19 +6,19 @@ use syn::{Expr, LitStr, Signature};
 use crate::args::{FnArgs, ImplArgs, Kind};
 
 /// The labels and options of one metered function or method.
-pub struct Site {
-    pub module: LitStr,
-    pub op: LitStr,
-    pub kind: Option<Kind>,
+pub(crate) struct Site {
+    pub(crate) module: LitStr,
+    pub(crate) op: LitStr,
+    pub(crate) kind: Option<Kind>,
     /// An expression of type `rustok_metrics::Objective`, evaluated in the
     /// call site's `static`.
-    pub objective: Option<Box<Expr>>,
-    pub docs: bool,
+    pub(crate) objective: Option<Box<Expr>>,
+    pub(crate) docs: bool,
 }
 
 impl Site {
     /// A function's own attribute.
-    pub fn of_function(args: FnArgs) -> Self {
+    pub(crate) fn of_function(args: FnArgs) -> Self {
         let FnArgs {
             module,
             op,
@@ -37,7 +37,7 @@ impl Site {
 
     /// A method of a metered impl block: its own keys, else the block's,
     /// else its name as the operation.
-    pub fn of_method(
+    pub(crate) fn of_method(
         block: &ImplArgs,
         op: Option<LitStr>,
         kind: Option<Kind>,

@@ -5,14 +5,14 @@ use syn::spanned::Spanned;
 use syn::{Item, ItemFn, ItemImpl, ReturnType, Signature, TraitItemFn, Type};
 
 /// What #[metered] can stand on.
-pub enum Target {
+pub(crate) enum Target {
     Function(ItemFn),
     Impl(ItemImpl),
 }
 
 /// The item as a function or an impl block, or an error on the token that
 /// makes it unfit.
-pub fn parse_target(item: TokenStream) -> syn::Result<Target> {
+pub(crate) fn parse_target(item: TokenStream) -> syn::Result<Target> {
     if let Ok(function) = syn::parse2::<ItemFn>(item.clone()) {
         return match unmeasurable(&function.sig) {
             Some(error) => Err(error),
@@ -61,7 +61,7 @@ fn describe(item: &Item) -> (Span, &'static str) {
 }
 
 /// Why a function cannot be measured at all, if it cannot.
-pub fn unmeasurable(sig: &Signature) -> Option<syn::Error> {
+pub(crate) fn unmeasurable(sig: &Signature) -> Option<syn::Error> {
     if let Some(const_token) = sig.constness {
         return Some(syn::Error::new(
             const_token.span,

@@ -84,10 +84,13 @@ pub enum Outcome {
 impl Outcome {
     /// The recorder's end and tag: an error's kind is its tag.
     #[inline]
-    pub(crate) const fn end(self) -> (End, Option<&'static str>) {
+    pub(crate) fn end(self) -> (End, Option<&'static str>) {
         match self {
             Outcome::Success => (End::Returned, None),
-            Outcome::Error { error_kind } => (End::Failed, error_kind),
+            // An empty label is no label: counted with the unlabelled errors.
+            Outcome::Error { error_kind } => {
+                (End::Failed, error_kind.filter(|kind| !kind.is_empty()))
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ pub(crate) trait OwnFamily: Send + Sync {
     /// the registry), in name order.
     fn descs(&self) -> Vec<&Desc>;
 
-    /// Writes its families, in name order, from one read of its counts, and
+    /// Writes its families (as one block) from one read of its counts, and
     /// leaves out a family with no series.
     fn write(&self, sink: &mut dyn Sink);
 }

@@ -15,6 +15,12 @@ const SEARCH: Objective = Objective::new("search")
 
 const WRITES: Objective = Objective::new("writes").success_rate(99.0);
 
+/// A whole number of seconds: Prometheus may store its bound as `1.0`.
+const EXPORTS: Objective = Objective::new("exports").latency(Duration::from_secs(1), 90.0);
+
+#[metered(module = "it_objectives", op = "export", objective = EXPORTS)]
+fn export() {}
+
 #[metered(module = "it_objectives", op = "search", objective = SEARCH)]
 fn search() -> Result<u32, String> {
     Ok(1)
@@ -93,6 +99,11 @@ fn the_generated_rules_name_each_objective_of_the_module() {
         r#"rustok_it_objectives_operation_duration_seconds_bucket{operation=~"find|search",le="0.03"}"#
     ));
     assert!(rules.contains(r#"objective: "writes""#));
+    // A whole second matches both spellings of the bound.
+    assert!(rules.contains(
+        r#"rustok_it_objectives_operation_duration_seconds_bucket{operation=~"export",le=~"1|1\\.0"}"#
+    ));
+    export();
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Writing PromQL safely: label values from the catalogue are quoted and,
 //! where they go into a regular expression, escaped.
 
+use std::fmt::Write;
+
 /// `value` as a PromQL string literal, quotes included.
 pub(super) fn quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
@@ -10,6 +12,11 @@ pub(super) fn quoted(value: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
+            // Control characters and the line separators YAML breaks lines
+            // at: escaped, so the value stays on its line of the rules file.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
             other => out.push(other),
         }
     }
@@ -36,20 +43,29 @@ pub(super) fn any_of(values: &[&str]) -> String {
     quoted(&alternatives.join("|"))
 }
 
-/// A bucket bound as the exposition writes it in `le` (`0.25`, `1`).
-pub(super) fn bound(seconds: f64) -> String {
-    seconds.to_string()
+/// A matcher for the `le` label of a bucket bound: `le="0.25"`; for a
+/// whole number of seconds `le=~"1|1\\.0"`, since we write `1` but
+/// Prometheus stores `1.0` when it normalises bounds (3.x, and 2.x for a
+/// protobuf scrape).
+pub(super) fn le_matcher(seconds: f64) -> String {
+    let written = seconds.to_string();
+    if written.contains('.') {
+        format!("le={}", quoted(&written))
+    } else {
+        format!("le=~{}", quoted(&format!("{written}|{written}\\.0")))
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{any_of, bound, quoted};
+    use super::{any_of, le_matcher, quoted};
 
     #[test]
     fn values_are_quoted_and_escaped() {
         assert_eq!(quoted(r#"a"b\c"#), r#""a\"b\\c""#);
         assert_eq!(any_of(&["get", "a.b|c"]), r#""get|a\\.b\\|c""#);
-        assert_eq!(bound(0.25), "0.25");
-        assert_eq!(bound(1.0), "1");
+        assert_eq!(quoted("a\rb\u{2028}"), r#""a\u000db\u2028""#);
+        assert_eq!(le_matcher(0.25), r#"le="0.25""#);
+        assert_eq!(le_matcher(1.0), r#"le=~"1|1\\.0""#);
     }
 }

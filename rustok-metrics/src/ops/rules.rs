@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::promql::{any_of, bound, quoted};
+use super::promql::{any_of, le_matcher, quoted};
 use crate::{Objective, Operation, operations};
 
 /// One burn-rate alert condition: the budget burns `factor` times faster
@@ -107,30 +107,38 @@ pub fn prometheus_rules() -> String {
     yaml
 }
 
+/// The modules in name order, each with its objectives. Objectives are
+/// told apart by all they say, not only by name: two different objectives
+/// that share a name in one module both get their rules (and `promtool check
+/// rules` then reports the clash, loudly, instead of one being dropped).
 fn modules<'a>(operations: impl Iterator<Item = &'a Operation>) -> Vec<Module<'a>> {
-    let mut by_module: BTreeMap<&str, BTreeMap<&str, (Objective, Vec<&str>)>> = BTreeMap::new();
+    let mut by_module: BTreeMap<&str, Vec<(Objective, Vec<&str>)>> = BTreeMap::new();
     for operation in operations {
         let objectives = by_module.entry(operation.module()).or_default();
-        if let Some(objective) = operation.objective() {
-            let (_, ops) = objectives
-                .entry(objective.name())
-                .or_insert_with(|| (*objective, Vec::new()));
-            if !ops.contains(&operation.operation()) {
-                ops.push(operation.operation());
+        let Some(objective) = operation.objective() else {
+            continue;
+        };
+        let index = match objectives.iter().position(|(known, _)| known == objective) {
+            Some(index) => index,
+            None => {
+                objectives.push((*objective, Vec::new()));
+                objectives.len() - 1
             }
+        };
+        let ops = &mut objectives[index].1;
+        if !ops.contains(&operation.operation()) {
+            ops.push(operation.operation());
         }
     }
     by_module
         .into_iter()
-        .map(|(name, objectives)| Module {
-            name,
-            objectives: objectives
-                .into_values()
-                .map(|(objective, mut ops)| {
-                    ops.sort_unstable();
-                    (objective, ops)
-                })
-                .collect(),
+        .map(|(name, mut objectives)| {
+            for (_, ops) in &mut objectives {
+                ops.sort_unstable();
+            }
+            // Independent of the catalogue's (unspecified) order.
+            objectives.sort_by(|(a, a_ops), (b, b_ops)| (a.name(), a_ops).cmp(&(b.name(), b_ops)));
+            Module { name, objectives }
         })
         .collect()
 }
@@ -210,10 +218,10 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
             }
         }
         if let Some(latency) = objective.latency_objective() {
-            let le = quoted(&bound(latency.threshold().as_secs_f64()));
+            let le = le_matcher(latency.threshold().as_secs_f64());
             for window in WINDOWS {
                 let fast = format!(
-                    "sum by (operation) (rate({buckets}{{operation=~{ops},le={le}}}[{window}]))"
+                    "sum by (operation) (rate({buckets}{{operation=~{ops},{le}}}[{window}]))"
                 );
                 let all = format!(
                     "sum by (operation) (rate({buckets}{{operation=~{ops},le=\"+Inf\"}}[{window}]))"

@@ -8,7 +8,8 @@
 //! - `numbers`: numbers as the text formats write them.
 //!
 //! Our families write themselves into an encoder from their recorders
-//! (`registry::OwnFamily`); families are written in name order, ours
+//! (`registry::OwnFamily`); families are written in name order (a module's
+//! families as one block, placed by its first name), ours
 //! interleaved with the others', as `prometheus`' own gather orders them.
 
 mod foreign;
@@ -36,9 +37,7 @@ use text::{Flavor, TextEncoder};
 ///
 /// # Errors
 /// [`TelemetryError::Registration`] when one of our families could not be
-/// registered (another collector took its name), and
-/// [`TelemetryError::Prometheus`] when a collector's families are
-/// inconsistent (the registry's gather refuses them).
+/// registered (another collector took its name).
 ///
 /// ```
 /// #[rustok_metrics::metered(module = "docs_render", op = "ping")]

@@ -37,6 +37,19 @@ pub enum TelemetryError {
         reason: &'static str,
     },
 
+    /// Native-histogram settings Prometheus cannot use.
+    #[error("invalid native histograms for module `{module}`: {reason}")]
+    InvalidNativeHistograms {
+        /// The module the settings were meant for.
+        module: String,
+        /// What is wrong with them.
+        reason: &'static str,
+    },
+
+    /// [`set_trace_source`](crate::set_trace_source) was called before.
+    #[error("a trace source was already set; set it once, at start-up")]
+    TraceSourceSet,
+
     /// A label cap that is 0 or above [`MAX_LABEL_CAP`](crate::MAX_LABEL_CAP).
     #[error("invalid label cap {cap} for module `{module}`: use 1 to {max}")]
     InvalidLabelCap {
@@ -51,7 +64,7 @@ pub enum TelemetryError {
     /// Buckets or the label cap were set after the module's families
     /// already existed.
     #[error(
-        "settings of module `{module}` (duration buckets, label cap) can no longer change: its metrics were already used; set them at start-up, before the first metered call or render"
+        "settings of module `{module}` (duration buckets, native histograms, label cap) can no longer change: its metrics were already used; set them at start-up, before the first metered call or render"
     )]
     ModuleInUse {
         /// The module whose families already exist.

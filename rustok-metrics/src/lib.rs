@@ -126,7 +126,8 @@
 //   `registry` and `module`.
 // - Leaves: `label` (what may be a label value), `outcome` (the `status`
 //   label and how a return value maps to it), `question` (the `?` operator
-//   as generated code writes it), `objective`, `build_info`, `error`, `lock`.
+//   as generated code writes it), `trace` (trace contexts and exemplars),
+//   `objective`, `build_info`, `error`, `lock`.
 // - `__private`: everything generated code names, in one file.
 
 mod build_info;
@@ -145,6 +146,7 @@ mod question;
 mod record;
 mod registry;
 mod render;
+mod trace;
 
 pub mod compat;
 pub mod platform;
@@ -155,15 +157,17 @@ pub mod __private;
 pub use error::TelemetryError;
 pub use label::{Bounded, MetricLabel, bounded};
 pub use module::{
-    DEFAULT_LABEL_CAP, DurationObserver, MAX_LABEL_CAP, ModuleMetrics, Operation, OperationCounter,
-    OperationDurations, OperationsTotal, duplicate_operations, module_metrics, operations,
-    set_duration_buckets, set_label_cap,
+    DEFAULT_DURATION_BUCKETS, DEFAULT_LABEL_CAP, DurationObserver, MAX_LABEL_CAP, ModuleMetrics,
+    NativeHistograms, Operation, OperationCounter, OperationDurations, OperationsTotal,
+    duplicate_operations, module_metrics, operations, set_duration_buckets, set_label_cap,
+    set_native_histograms,
 };
 pub use objective::{LatencyObjective, Objective};
 pub use ops::{REVIEW_ENV, catalogue_markdown, check_review_file, prometheus_rules};
 pub use outcome::Status;
 pub use registry::registry;
 pub use render::{Format, MetricsHandle, render_into, render_metrics};
+pub use trace::{TraceContext, TraceSource, set_trace_source};
 
 /// The old static names at the crate root, where code written before
 /// `#[metered]` finds them. Deprecated: see [`compat`].

@@ -3,9 +3,12 @@
 //! of their recorders; families other collectors gather (process metrics, a
 //! user's own) are translated from `prometheus::proto` (`render::foreign`).
 //!
-//! Samples are structs rather than arguments so that what the next formats
-//! need (an exemplar on a counter or a bucket, the native-histogram fields)
-//! is a new field, not a new method on every encoder.
+//! Samples are structs rather than arguments, so an exemplar on a counter
+//! or a bucket and the native-histogram fields are fields that the formats
+//! without them ignore.
+
+use crate::record::NativeBuckets;
+use crate::trace::Exemplar;
 
 /// What a family is, as every format names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +59,8 @@ pub(crate) struct Scalar {
     pub(crate) value: Value,
     /// Milliseconds since the epoch; ours never have one.
     pub(crate) timestamp_ms: Option<i64>,
+    /// The latest call counted here that ran in a trace (counters only).
+    pub(crate) exemplar: Option<Exemplar>,
 }
 
 /// Finite bucket upper bounds with their `le` label values, formatted once
@@ -99,6 +104,10 @@ pub(crate) struct Histogram<'a> {
     pub(crate) count: u64,
     pub(crate) sum: f64,
     pub(crate) timestamp_ms: Option<i64>,
+    /// The latest exemplar per bucket, `+Inf` last; empty when none.
+    pub(crate) exemplars: &'a [Option<Exemplar>],
+    /// The same observations in exponential buckets, if recorded.
+    pub(crate) native: Option<&'a NativeBuckets>,
 }
 
 /// One summary (only other collectors have them).

@@ -13,12 +13,21 @@ use prometheus::core::Desc;
 use prometheus::{IntGauge, Opts};
 
 use crate::model::{Bounds, FamilyType, Head, Histogram, Scalar, Sink, Value};
+use crate::module::DEFAULT_DURATION_BUCKETS;
 use crate::proto::{desc, valid};
-use crate::record::{BoundedTable, End, Recorder, Snapshot};
+use crate::record::{BoundedTable, End, NativeLayout, Recorder, Snapshot};
 use crate::registry::{Adopted, OwnFamily, adopt};
+use crate::trace::Exemplar;
 
 /// (method, route) pairs kept; the rest are counted under `route="other"`.
 const MAX_ROUTES: usize = 512;
+
+/// Request durations in native buckets too, with a module's defaults.
+static NATIVE: LazyLock<NativeLayout> = LazyLock::new(|| NativeLayout::new(3, 160));
+
+fn new_recorder() -> Recorder {
+    Recorder::new(&DEFAULT_DURATION_BUCKETS, Some(&NATIVE))
+}
 
 pub(crate) struct HttpSeries {
     requests: Desc,
@@ -59,7 +68,7 @@ impl HttpSeries {
                 &["method", "route"],
             ),
             routes: BoundedTable::new(MAX_ROUTES),
-            other_routes: Recorder::new(prometheus::DEFAULT_BUCKETS),
+            other_routes: new_recorder(),
             in_flight: valid(IntGauge::with_opts(Opts::new(
                 "rustok_http_requests_in_flight",
                 "HTTP requests being served now.",
@@ -81,7 +90,7 @@ impl HttpSeries {
                 |(known_method, known_route)| *known_method == method && *known_route == route,
                 || {
                     let route: &'static str = Box::leak(route.into());
-                    ((method, route), Recorder::new(prometheus::DEFAULT_BUCKETS))
+                    ((method, route), new_recorder())
                 },
             )
             .unwrap_or(&self.other_routes)
@@ -130,8 +139,7 @@ impl OwnFamily for HttpFamilies {
     /// Both families from one read of each recorder, so a route's request
     /// counts always add up to its histogram's `_count`.
     fn write(&self, sink: &mut dyn Sink) {
-        static BOUNDS: LazyLock<Bounds> =
-            LazyLock::new(|| Bounds::new(prometheus::DEFAULT_BUCKETS));
+        static BOUNDS: LazyLock<Bounds> = LazyLock::new(|| Bounds::new(&DEFAULT_DURATION_BUCKETS));
         let series = self.0;
         let routes = series
             .routes
@@ -165,6 +173,7 @@ impl OwnFamily for HttpFamilies {
                 Some(*running)
             }));
             cumulative.resize(BOUNDS.len(), snapshot.buckets.iter().sum());
+            let native = NATIVE.buckets(&snapshot.native);
             sink.histogram(
                 &[("method", method), ("route", route)],
                 &Histogram {
@@ -173,18 +182,21 @@ impl OwnFamily for HttpFamilies {
                     count: snapshot.total(),
                     sum: snapshot.sum_seconds(),
                     timestamp_ms: None,
+                    exemplars: &snapshot.bucket_exemplars,
+                    native: Some(&native),
                 },
             );
         }
         sink.end_family();
         sink.begin_family(&head(&series.requests, FamilyType::Counter, ""));
         for (method, route, snapshot) in &snapshots {
-            for (status, count) in by_response_status(snapshot) {
+            for (status, (count, exemplar)) in by_response_status(snapshot) {
                 sink.scalar(
                     &[("method", method), ("route", route), ("status", status)],
                     &Scalar {
                         value: Value::Count(count),
                         timestamp_ms: None,
+                        exemplar,
                     },
                 );
             }
@@ -193,18 +205,23 @@ impl OwnFamily for HttpFamilies {
     }
 }
 
-/// Requests by response status: the status codes they were tagged with,
-/// plus requests the client abandoned (`499`) and handlers that panicked
-/// (`500`).
-fn by_response_status(snapshot: &Snapshot) -> BTreeMap<&'static str, u64> {
-    let mut counts = BTreeMap::new();
-    for &(_, status, count) in &snapshot.tagged {
-        *counts.entry(status).or_default() += count;
+/// Requests by response status, with the latest exemplar of each: the
+/// status codes they were tagged with, plus requests the client abandoned
+/// (`499`) and handlers that panicked (`500`).
+fn by_response_status(snapshot: &Snapshot) -> BTreeMap<&'static str, (u64, Option<Exemplar>)> {
+    let mut counts: BTreeMap<&'static str, (u64, Option<Exemplar>)> = BTreeMap::new();
+    let mut add = |status, count, exemplar| {
+        let (total, latest) = counts.entry(status).or_default();
+        *total += count;
+        *latest = Exemplar::latest(*latest, exemplar);
+    };
+    for &(end, status, count) in &snapshot.tagged {
+        add(status, count, snapshot.exemplar(end, Some(status)));
     }
     for (end, status) in [(End::Abandoned, "499"), (End::Panicked, "500")] {
         let count = snapshot.calls(end);
         if count > 0 {
-            *counts.entry(status).or_default() += count;
+            add(status, count, snapshot.exemplar(end, None));
         }
     }
     counts

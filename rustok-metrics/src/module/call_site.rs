@@ -123,7 +123,7 @@ impl CallSite {
     }
 
     fn new_recorder(&'static self) -> Recorder {
-        Recorder::new(self.module_families().bounds())
+        self.module_families().new_recorder()
     }
 
     /// Calls `visit` with each kind this site records under and its

@@ -10,8 +10,9 @@ use prometheus::core::Desc;
 use super::families::ModuleMetrics;
 use crate::model::{FamilyType, Head, Histogram, Scalar, Sink, Value};
 use crate::outcome::Status;
-use crate::record::Snapshot;
+use crate::record::{End, Snapshot};
 use crate::registry::OwnFamily;
+use crate::trace::Exemplar;
 
 type Label = Cow<'static, str>;
 
@@ -84,7 +85,8 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
         unit: "",
     });
     let mut labelled_errors = Vec::new();
-    let mut statuses: Vec<(&str, u64)> = Vec::new();
+    // (status, count, the end of ours it is, for its exemplar)
+    let mut statuses: Vec<(&str, u64, Option<End>)> = Vec::new();
     for ((kind, operation), totals) in &series {
         // A call site tags only errors, with their error kind (`Outcome`
         // has no other tag), so every other status is untagged.
@@ -94,9 +96,11 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
                 .iter()
                 .zip(totals.hand_statuses)
                 .map(|(status, by_hand)| {
+                    let end = status.end();
                     (
                         status.as_str(),
-                        totals.sites.untagged(status.end()) + by_hand,
+                        totals.sites.untagged(end) + by_hand,
+                        Some(end),
                     )
                 }),
         );
@@ -104,21 +108,23 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
             totals
                 .other_statuses
                 .iter()
-                .map(|(status, count)| (status.as_str(), *count)),
+                .map(|(status, count)| (status.as_str(), *count, None)),
         );
-        statuses.sort_unstable_by_key(|(status, _)| *status);
-        for &(status, count) in &statuses {
-            counter(sink, "", kind, operation, status, count);
+        statuses.sort_unstable_by_key(|(status, _, _)| *status);
+        for &(status, count, end) in &statuses {
+            let exemplar = end.and_then(|end| totals.sites.exemplar(end, None));
+            counter(sink, ["", kind, operation, status], count, exemplar);
         }
         for &(end, error_kind, errors) in &totals.sites.tagged {
             let status = Status::of(end).as_str();
-            labelled_errors.push((error_kind, kind, operation, status, errors));
+            let exemplar = totals.sites.exemplar(end, Some(error_kind));
+            labelled_errors.push(([error_kind, kind, operation, status], errors, exemplar));
         }
     }
     // `error_kind` sorts first: the labelled errors follow all the rest.
-    labelled_errors.sort_unstable();
-    for (error_kind, kind, operation, status, errors) in labelled_errors {
-        counter(sink, error_kind, kind, operation, status, errors);
+    labelled_errors.sort_unstable_by_key(|(labels, _, _)| *labels);
+    for (labels, errors, exemplar) in labelled_errors {
+        counter(sink, labels, errors, exemplar);
     }
     sink.end_family();
 
@@ -134,6 +140,12 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
         // ended, so it always matches the statuses in a render; durations
         // observed by hand add their own count.
         let (hand_buckets, hand_count, hand_sum) = &totals.hand_durations;
+        // Durations observed by hand have no native buckets: a series with
+        // any is classic only, so its native count never falls short.
+        let native = module
+            .native_layout()
+            .filter(|_| *hand_count == 0)
+            .map(|layout| layout.buckets(&totals.sites.native));
         cumulative.clear();
         let mut running = 0;
         for index in 0..bounds.len() {
@@ -149,6 +161,8 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
                 count: totals.sites.total() + hand_count,
                 sum: totals.sites.sum_seconds() + hand_sum,
                 timestamp_ms: None,
+                exemplars: &totals.sites.bucket_exemplars,
+                native: native.as_ref(),
             },
         );
     }
@@ -166,20 +180,17 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
             &Scalar {
                 value: Value::Count(totals.sites.in_flight()),
                 timestamp_ms: None,
+                exemplar: None,
             },
         );
     }
     sink.end_family();
 }
 
-fn counter(
-    sink: &mut dyn Sink,
-    error_kind: &str,
-    kind: &str,
-    operation: &str,
-    status: &str,
-    count: u64,
-) {
+/// One sample of `..._operations_total`; `labels` are the values of
+/// `error_kind`, `kind`, `operation` and `status`.
+fn counter(sink: &mut dyn Sink, labels: [&str; 4], count: u64, exemplar: Option<Exemplar>) {
+    let [error_kind, kind, operation, status] = labels;
     sink.scalar(
         &[
             ("error_kind", error_kind),
@@ -190,6 +201,7 @@ fn counter(
         &Scalar {
             value: Value::Count(count),
             timestamp_ms: None,
+            exemplar,
         },
     );
 }

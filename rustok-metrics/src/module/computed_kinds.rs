@@ -13,7 +13,7 @@ use crate::registry::label_overflow_total;
 const OVERFLOW_KIND: &str = "other";
 
 pub(super) struct ComputedKinds {
-    bounds: &'static [f64],
+    module: &'static ModuleMetrics,
     kept: BoundedTable<&'static str, Recorder>,
     overflow: Recorder,
     /// `rustok_metrics_label_overflow_total{module, operation}` of the site.
@@ -24,9 +24,9 @@ impl ComputedKinds {
     pub(super) fn new(site: &'static CallSite, module: &'static ModuleMetrics) -> Self {
         let operation = site.operation();
         ComputedKinds {
-            bounds: module.bounds(),
+            module,
             kept: BoundedTable::new(module.label_cap()),
-            overflow: Recorder::new(module.bounds()),
+            overflow: module.new_recorder(),
             overflow_total: label_overflow_total()
                 .with_label_values(&[operation.module(), operation.operation()]),
         }
@@ -46,7 +46,7 @@ impl ComputedKinds {
                     // Bounded by the cap: at most `label_cap` strings per site.
                     KindValue::Bounded(value) => Box::leak(value.into()),
                 };
-                (key, Recorder::new(self.bounds))
+                (key, self.module.new_recorder())
             },
         );
         kept.unwrap_or_else(|| {

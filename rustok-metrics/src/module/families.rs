@@ -11,6 +11,7 @@ use super::settings::Settings;
 use crate::lock::lock;
 use crate::model::Bounds;
 use crate::proto::{ProtoSink, desc};
+use crate::record::{NativeLayout, Recorder};
 use crate::registry::{Adopted, adopt};
 
 /// The families every module has:
@@ -42,6 +43,8 @@ pub struct ModuleMetrics {
     settings: Settings,
     /// The duration buckets' bounds with their `le` labels.
     bounds: Bounds,
+    /// The native buckets of every series, when the module records them.
+    native: Option<&'static NativeLayout>,
     /// Every call site of the module: those registered before `main`, and
     /// any other (built at run time) from its first call on.
     sites: Mutex<Vec<&'static CallSite>>,
@@ -91,6 +94,12 @@ impl ModuleMetrics {
             operations_total: OperationsTotal::default(),
             operation_duration_seconds: OperationDurations::new(&settings.buckets),
             bounds: Bounds::new(&settings.buckets),
+            native: settings.native.map(|native| {
+                &*Box::leak(Box::new(NativeLayout::new(
+                    native.schema_value(),
+                    native.max_buckets_value(),
+                )))
+            }),
             settings,
             sites: Mutex::new(sites),
         }));
@@ -152,9 +161,14 @@ impl ModuleMetrics {
         ]
     }
 
-    /// Finite upper bounds of the duration buckets, in seconds.
-    pub(super) fn bounds(&self) -> &[f64] {
-        &self.settings.buckets
+    /// A recorder for one more series of this module.
+    pub(super) fn new_recorder(&self) -> Recorder {
+        Recorder::new(&self.settings.buckets, self.native)
+    }
+
+    /// The native-bucket layout of every series, if the module has one.
+    pub(super) fn native_layout(&self) -> Option<&'static NativeLayout> {
+        self.native
     }
 
     /// The same bounds with their `le` labels, for rendering.

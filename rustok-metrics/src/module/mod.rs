@@ -25,7 +25,10 @@ pub use catalogue::{Operation, duplicate_operations, operations};
 pub use directory::module_metrics;
 pub use exit::Exit;
 pub use families::ModuleMetrics;
-pub use settings::{DEFAULT_LABEL_CAP, MAX_LABEL_CAP, set_duration_buckets, set_label_cap};
+pub use settings::{
+    DEFAULT_DURATION_BUCKETS, DEFAULT_LABEL_CAP, MAX_LABEL_CAP, NativeHistograms,
+    set_duration_buckets, set_label_cap, set_native_histograms,
+};
 
 pub(crate) use catalogue::make_catalogue_live;
 pub(crate) use directory::live;

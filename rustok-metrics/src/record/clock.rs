@@ -21,6 +21,29 @@ pub(crate) fn now() -> Ticks {
     Ticks(CLOCK.raw())
 }
 
+impl Ticks {
+    /// The reading as a number, to keep in an atomic.
+    pub(crate) fn raw(self) -> u64 {
+        self.0
+    }
+
+    pub(crate) fn from_raw(raw: u64) -> Self {
+        Ticks(raw)
+    }
+}
+
+/// Wall-clock time of a reading, in nanoseconds since the Unix epoch: now,
+/// less the time since the reading. For exemplars, read at render time so
+/// a call pays for no wall-clock read.
+pub(crate) fn unix_nanos(at: Ticks) -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| {
+            u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+        });
+    now.saturating_sub(CLOCK.delta_as_nanos(at.0, CLOCK.raw()))
+}
+
 /// Nanoseconds from `start` to now.
 #[inline]
 pub(crate) fn nanos_since(start: Ticks) -> u64 {

@@ -1,11 +1,14 @@
 //! Recording calls, and nothing else: a clock, per-thread stripes of
 //! counters, and the guard that turns one call into exactly one recorded
 //! [`End`]. This folder knows nothing of Prometheus, modules or label names;
-//! `module` and `http` give its counts their meaning.
+//! `module` and `http` give its counts their meaning. Exemplars come from
+//! `trace`, a leaf.
 
 mod bounded_table;
 mod clock;
+mod exemplar_slot;
 mod guard;
+mod native;
 mod recorder;
 mod stripe;
 mod tags;
@@ -13,4 +16,5 @@ mod thread_slot;
 
 pub(crate) use bounded_table::BoundedTable;
 pub(crate) use guard::{Guard, Started};
+pub(crate) use native::{MAX_SCHEMA, MIN_SCHEMA, NativeBuckets, NativeLayout};
 pub(crate) use recorder::{End, Recorder, Snapshot};

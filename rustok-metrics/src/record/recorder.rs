@@ -14,13 +14,23 @@
 //! happened before the end, even on another thread), so calls in flight are
 //! never negative. Tags are counted after the stripe and read before it, for
 //! the same reason: tagged calls never exceed the calls.
+//!
+//! With native histograms, a stripe also counts each call in its
+//! exponential bucket ([`NativeLayout`]), written and read with the classic
+//! buckets. A call that ends inside a trace ([`trace::current`]) leaves an
+//! exemplar in the slot of its bucket and in that of its end (or its tag):
+//! shared slots, written without waiting ([`ExemplarSlot`]).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::clock;
+use super::exemplar_slot::ExemplarSlot;
+use super::native::NativeLayout;
 use super::stripe::{Stripe, add_owned};
 use super::tags::Tags;
 use super::thread_slot::{self, EXCLUSIVE_SLOTS};
+use crate::trace::{self, Exemplar};
 
 /// How a measured call ended, as the recorder counts it. What each end
 /// means is its owner's business: a metered call's `status`, an HTTP
@@ -56,6 +66,8 @@ const FIRST_BUCKET: usize = STARTED + 1;
 pub(crate) struct Recorder {
     /// Finite bucket upper bounds, in nanoseconds.
     bounds_nanos: Box<[u64]>,
+    /// Exponential buckets, after the classic ones in each stripe.
+    native: Option<&'static NativeLayout>,
     /// For threads without a slot, made on first need; updated with `fetch_add`.
     shared: OnceLock<Stripe>,
     /// One per slot, made on the slot's first call here; one writer each.
@@ -64,6 +76,9 @@ pub(crate) struct Recorder {
     owned_end: AtomicUsize,
     /// Tagged calls, made on the first call that has a tag.
     tags: OnceLock<Box<Tags>>,
+    /// One slot per classic bucket (`+Inf` last), then one per end; made on
+    /// the first call inside a trace.
+    exemplars: OnceLock<Box<[ExemplarSlot]>>,
 }
 
 /// A consistent read of a recorder (or several, added up).
@@ -78,6 +93,16 @@ pub(crate) struct Snapshot {
     pub(crate) buckets: Vec<u64>,
     /// Calls that ended with a tag, by end and tag: a part of `by_end`.
     pub(crate) tagged: Vec<(End, &'static str, u64)>,
+    /// Per native-histogram counter (the zero bucket first), when the
+    /// recorder has them.
+    pub(crate) native: Vec<u64>,
+    /// The latest exemplar per classic bucket, `+Inf` last (empty until one
+    /// was recorded).
+    pub(crate) bucket_exemplars: Vec<Option<Exemplar>>,
+    /// The latest exemplar per end of the untagged calls.
+    pub(crate) end_exemplars: [Option<Exemplar>; End::COUNT],
+    /// The latest exemplar per tagged (end, tag).
+    pub(crate) tagged_exemplars: Vec<(End, &'static str, Exemplar)>,
 }
 
 impl Snapshot {
@@ -102,6 +127,19 @@ impl Snapshot {
         self.calls(end).saturating_sub(tagged)
     }
 
+    /// The latest exemplar of the calls that ended with `end` and `tag`
+    /// (`None`: untagged).
+    pub(crate) fn exemplar(&self, end: End, tag: Option<&str>) -> Option<Exemplar> {
+        match tag {
+            None => self.end_exemplars[end.index()],
+            Some(tag) => self
+                .tagged_exemplars
+                .iter()
+                .find(|(tagged_end, tagged, _)| *tagged_end == end && *tagged == tag)
+                .map(|(_, _, exemplar)| *exemplar),
+        }
+    }
+
     /// Calls started and not ended yet.
     pub(crate) fn in_flight(&self) -> u64 {
         self.started.saturating_sub(self.total())
@@ -115,15 +153,18 @@ impl Snapshot {
 }
 
 impl Recorder {
-    /// `bounds` are the histogram's finite upper bounds in seconds.
-    pub(crate) fn new(bounds: &[f64]) -> Self {
+    /// `bounds` are the histogram's finite upper bounds in seconds; with
+    /// `native`, calls are also counted in exponential buckets.
+    pub(crate) fn new(bounds: &[f64], native: Option<&'static NativeLayout>) -> Self {
         let bounds_nanos: Box<[u64]> = bounds.iter().map(|&b| seconds_to_nanos(b)).collect();
         Recorder {
             bounds_nanos,
+            native,
             shared: OnceLock::new(),
             owned: std::array::from_fn(|_| OnceLock::new()),
             owned_end: AtomicUsize::new(0),
             tags: OnceLock::new(),
+            exemplars: OnceLock::new(),
         }
     }
 
@@ -145,32 +186,58 @@ impl Recorder {
     /// `nanos`.
     #[inline]
     pub(crate) fn record(&self, end: End, tag: Option<&'static str>, nanos: u64) {
-        let bucket = self
-            .bounds_nanos
-            .iter()
-            .position(|&bound| nanos <= bound)
-            .map(|index| FIRST_BUCKET + index);
+        let bucket = self.bounds_nanos.iter().position(|&bound| nanos <= bound);
+        let native = self
+            .native
+            .map(|layout| self.native_start() + layout.counter(nanos));
+        let cells = bucket
+            .map(|index| FIRST_BUCKET + index)
+            .into_iter()
+            .chain(native);
         if let Some(slot) = thread_slot::current() {
             let stripe = self.owned_stripe(slot);
             // This thread is the stripe's only writer: a plain load and store.
             add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
             add_owned(stripe.cell(end.index()), 1, Ordering::Release);
-            if let Some(bucket) = bucket {
-                add_owned(stripe.cell(bucket), 1, Ordering::Release);
+            for cell in cells {
+                add_owned(stripe.cell(cell), 1, Ordering::Release);
             }
         } else {
             let stripe = self.shared_stripe();
             stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
             stripe.cell(end.index()).fetch_add(1, Ordering::Release);
-            if let Some(bucket) = bucket {
-                stripe.cell(bucket).fetch_add(1, Ordering::Release);
+            for cell in cells {
+                stripe.cell(cell).fetch_add(1, Ordering::Release);
             }
         }
-        if let Some(tag) = tag {
+        let tagged = tag.map(|tag| {
             self.tags
                 .get_or_init(|| Box::new(Tags::new()))
-                .count(end, tag);
+                .count(end, tag)
+        });
+        if let Some(trace) = trace::current() {
+            let ended_at = clock::now();
+            let slots = self.exemplar_slots();
+            let bucket = bucket.unwrap_or(self.bounds_nanos.len());
+            slots[bucket].write(&trace, nanos, ended_at);
+            let end_slot = tagged.unwrap_or(&slots[self.bounds_nanos.len() + 1 + end.index()]);
+            end_slot.write(&trace, nanos, ended_at);
         }
+    }
+
+    #[cold]
+    fn exemplar_slots(&self) -> &[ExemplarSlot] {
+        self.exemplars.get_or_init(|| {
+            (0..self.bounds_nanos.len() + 1 + End::COUNT)
+                .map(|_| ExemplarSlot::default())
+                .collect()
+        })
+    }
+
+    /// Where the native counters start in a stripe.
+    #[inline]
+    fn native_start(&self) -> usize {
+        FIRST_BUCKET + self.bounds_nanos.len()
     }
 
     #[inline]
@@ -187,16 +254,22 @@ impl Recorder {
     }
 
     fn counters(&self) -> usize {
-        FIRST_BUCKET + self.bounds_nanos.len()
+        self.native_start() + self.native.map_or(0, NativeLayout::counters)
     }
 
     /// Adds this recorder's counts into `into`, which must have as many
     /// buckets (all recorders of a family do).
     pub(crate) fn add_to(&self, into: &mut Snapshot) {
         if let Some(tags) = self.tags.get() {
-            tags.add_to(&mut into.tagged);
+            tags.add_to(&mut into.tagged, &mut into.tagged_exemplars);
+        }
+        if let Some(slots) = self.exemplars.get() {
+            self.add_exemplars(slots, into);
         }
         into.buckets.resize(self.bounds_nanos.len(), 0);
+        let native_counters = self.native.map_or(0, NativeLayout::counters);
+        into.native.resize(native_counters, 0);
+        let native_start = self.native_start();
         // A call that finished before this read happened-before it, and so did
         // the `fetch_max` of its slot: `Relaxed` cannot miss that stripe.
         let owned = &self.owned[..self.owned_end.load(Ordering::Relaxed)];
@@ -208,6 +281,9 @@ impl Recorder {
         for stripe in stripes() {
             for (index, bucket) in into.buckets.iter_mut().enumerate() {
                 *bucket += stripe.cell(FIRST_BUCKET + index).load(Ordering::Acquire);
+            }
+            for (index, count) in into.native.iter_mut().enumerate() {
+                *count += stripe.cell(native_start + index).load(Ordering::Acquire);
             }
         }
         for stripe in stripes() {
@@ -224,6 +300,20 @@ impl Recorder {
             .filter_map(OnceLock::get);
         for stripe in stripes {
             into.started += stripe.cell(STARTED).load(Ordering::Relaxed);
+        }
+    }
+}
+
+impl Recorder {
+    /// Keeps the later of each exemplar in `into` and this recorder's.
+    fn add_exemplars(&self, slots: &[ExemplarSlot], into: &mut Snapshot) {
+        let buckets = self.bounds_nanos.len() + 1;
+        into.bucket_exemplars.resize(buckets, None);
+        for (kept, slot) in into.bucket_exemplars.iter_mut().zip(&slots[..buckets]) {
+            *kept = Exemplar::latest(*kept, slot.read());
+        }
+        for (kept, slot) in into.end_exemplars.iter_mut().zip(&slots[buckets..]) {
+            *kept = Exemplar::latest(*kept, slot.read());
         }
     }
 }
@@ -246,7 +336,7 @@ mod tests {
 
     #[test]
     fn records_into_the_first_bucket_that_holds_the_value() {
-        let recorder = Recorder::new(&[0.001, 0.01]);
+        let recorder = Recorder::new(&[0.001, 0.01], None);
         recorder.record(End::Returned, None, 1_000_000); // exactly 1 ms: le="0.001"
         recorder.record(End::Failed, None, 1_000_001);
         recorder.record(End::Panicked, None, 20_000_000); // only in +Inf
@@ -258,7 +348,7 @@ mod tests {
 
     #[test]
     fn threads_with_and_without_slots_add_up() {
-        let recorder = Recorder::new(&[1.0]);
+        let recorder = Recorder::new(&[1.0], None);
         std::thread::scope(|scope| {
             for _ in 0..4 {
                 scope.spawn(|| {
@@ -275,7 +365,7 @@ mod tests {
 
     #[test]
     fn calls_started_and_not_ended_are_in_flight_whatever_thread_ends_them() {
-        let recorder = Recorder::new(&[1.0]);
+        let recorder = Recorder::new(&[1.0], None);
         recorder.start();
         recorder.start();
         recorder.start();
@@ -293,7 +383,7 @@ mod tests {
 
     #[test]
     fn tags_are_counted_per_end_up_to_a_cap() {
-        let recorder = Recorder::new(&[1.0]);
+        let recorder = Recorder::new(&[1.0], None);
         recorder.record(End::Failed, Some("not_found"), 1);
         recorder.record(End::Failed, Some("not_found"), 1);
         recorder.record(End::Returned, Some("not_found"), 1);

@@ -7,7 +7,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::bounded_table::BoundedTable;
+use super::exemplar_slot::ExemplarSlot;
 use super::recorder::End;
+use crate::trace::Exemplar;
 
 /// Distinct (end, tag) pairs a recorder keeps; more are counted as `other`.
 const MAX_TAGS: usize = 64;
@@ -16,41 +18,55 @@ const MAX_TAGS: usize = 64;
 pub(super) const OVERFLOW_TAG: &str = "other";
 
 pub(super) struct Tags {
-    kept: BoundedTable<(End, &'static str), AtomicU64>,
+    kept: BoundedTable<(End, &'static str), Tagged>,
     /// Past the cap, by end.
-    overflow: [AtomicU64; End::COUNT],
+    overflow: [Tagged; End::COUNT],
+}
+
+/// The calls of one (end, tag), and the latest of them in a trace.
+#[derive(Default)]
+struct Tagged {
+    calls: AtomicU64,
+    exemplar: ExemplarSlot,
 }
 
 impl Tags {
     pub(super) fn new() -> Self {
         Tags {
             kept: BoundedTable::new(MAX_TAGS),
-            overflow: std::array::from_fn(|_| AtomicU64::new(0)),
+            overflow: std::array::from_fn(|_| Tagged::default()),
         }
     }
 
-    pub(super) fn count(&self, end: End, tag: &'static str) {
-        let counter = self
+    /// Counts one call; returns the slot for its exemplar.
+    pub(super) fn count(&self, end: End, tag: &'static str) -> &ExemplarSlot {
+        let tagged = self
             .kept
             .get_or_add(
                 |(known_end, known_tag)| *known_end == end && *known_tag == tag,
-                || ((end, tag), AtomicU64::new(0)),
+                || ((end, tag), Tagged::default()),
             )
             .unwrap_or(&self.overflow[end.index()]);
-        counter.fetch_add(1, Ordering::Release);
+        tagged.calls.fetch_add(1, Ordering::Release);
+        &tagged.exemplar
     }
 
-    /// Adds every non-zero count into `into`, merging equal (end, tag) pairs.
-    pub(super) fn add_to(&self, into: &mut Vec<(End, &'static str, u64)>) {
+    /// Adds every non-zero count into `into`, merging equal (end, tag)
+    /// pairs, and keeps the latest exemplar of each in `exemplars`.
+    pub(super) fn add_to(
+        &self,
+        into: &mut Vec<(End, &'static str, u64)>,
+        exemplars: &mut Vec<(End, &'static str, Exemplar)>,
+    ) {
         let kept = self
             .kept
             .iter()
-            .map(|((end, tag), counter)| (*end, *tag, counter));
+            .map(|((end, tag), tagged)| (*end, *tag, tagged));
         let overflow = End::ALL
             .into_iter()
             .map(|end| (end, OVERFLOW_TAG, &self.overflow[end.index()]));
-        for (end, tag, counter) in kept.chain(overflow) {
-            let count = counter.load(Ordering::Acquire);
+        for (end, tag, tagged) in kept.chain(overflow) {
+            let count = tagged.calls.load(Ordering::Acquire);
             match into
                 .iter_mut()
                 .find(|(known_end, known_tag, _)| *known_end == end && *known_tag == tag)
@@ -58,6 +74,18 @@ impl Tags {
                 Some((_, _, total)) => *total += count,
                 None if count > 0 => into.push((end, tag, count)),
                 None => {}
+            }
+            let Some(exemplar) = tagged.exemplar.read() else {
+                continue;
+            };
+            match exemplars
+                .iter_mut()
+                .find(|(known_end, known_tag, _)| *known_end == end && *known_tag == tag)
+            {
+                Some((_, _, kept)) => {
+                    *kept = Exemplar::latest(Some(*kept), Some(exemplar)).unwrap_or(exemplar);
+                }
+                None => exemplars.push((end, tag, exemplar)),
             }
         }
     }

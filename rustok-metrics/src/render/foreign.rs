@@ -43,6 +43,7 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                     let sample = Scalar {
                         value: Value::Float(value),
                         timestamp_ms,
+                        exemplar: None,
                     };
                     sink.scalar(&labels, &sample);
                 }
@@ -64,6 +65,8 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                             count: histogram.get_sample_count(),
                             sum: histogram.get_sample_sum(),
                             timestamp_ms,
+                            exemplars: &[],
+                            native: None,
                         },
                     );
                 }

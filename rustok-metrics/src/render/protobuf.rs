@@ -14,15 +14,24 @@
 //! - `Metric`: label 1, gauge 2, counter 3, summary 4, untyped 5,
 //!   timestamp_ms 6, histogram 7.
 //! - `LabelPair`: name 1, value 2. `Counter`/`Gauge`/`Untyped`: value 1.
-//! - `Histogram`: sample_count 1, sample_sum 2, bucket 3 (the native fields,
-//!   4 to 14, come next). `Bucket`: cumulative_count 1, upper_bound 2.
+//! - `Counter`: value 1, exemplar 2.
+//! - `Histogram`: sample_count 1, sample_sum 2, bucket 3; the native fields
+//!   schema 5 (sint32), zero_threshold 6, zero_count 7, positive_span 12,
+//!   positive_delta 13 (sint64). `Bucket`: cumulative_count 1,
+//!   upper_bound 2, exemplar 3. `BucketSpan`: offset 1 (sint32), length 2.
+//! - `Exemplar`: label 1, value 2, timestamp 3 (`google.protobuf.Timestamp`:
+//!   seconds 1, nanos 2).
 //! - `Summary`: sample_count 1, sample_sum 2, quantile 3.
 //!   `Quantile`: quantile 1, value 2.
 //!
-//! `+Inf` is not sent as a bucket: `metrics.proto` makes it optional and
-//! Prometheus adds it from `sample_count`.
+//! `+Inf` is sent as a bucket only to carry an exemplar: `metrics.proto`
+//! makes it optional and Prometheus adds it from `sample_count`. A native
+//! histogram without observations still has a span (offset 0, length 0),
+//! which is how a parser tells it from a classic one.
 
 use crate::model::{FamilyType, Head, Histogram, Labels, Scalar, Sink, Summary};
+use crate::record::NativeBuckets;
+use crate::trace::{Exemplar, hex};
 
 const VARINT: u32 = 0;
 const FIXED64: u32 = 1;
@@ -69,9 +78,16 @@ impl Sink for ProtobufEncoder<'_> {
             FamilyType::Gauge => 2,
             _ => 5,
         };
+        let exemplar = sample.exemplar.filter(|_| field == 3);
         message(self.out, 4, |out| {
             label_pairs(out, labels);
-            message(out, field, |out| double(out, 1, sample.value.as_f64()));
+            message(out, field, |out| {
+                double(out, 1, sample.value.as_f64());
+                if let Some(exemplar) = &exemplar {
+                    // A counter's exemplar counts one call.
+                    write_exemplar(out, 2, exemplar, 1.0);
+                }
+            });
             timestamp(out, sample.timestamp_ms);
         });
     }
@@ -83,11 +99,25 @@ impl Sink for ProtobufEncoder<'_> {
                 uint(out, 1, histogram.count);
                 double(out, 2, histogram.sum);
                 let bounds = histogram.bounds.values();
-                for (&bound, &count) in bounds.iter().zip(histogram.cumulative) {
+                let exemplar = |index: usize| histogram.exemplars.get(index).copied().flatten();
+                let bucket = |out: &mut Vec<u8>, count, bound, exemplar: Option<Exemplar>| {
                     message(out, 3, |out| {
                         uint(out, 1, count);
                         double(out, 2, bound);
+                        if let Some(exemplar) = &exemplar {
+                            write_exemplar(out, 3, exemplar, exemplar.seconds());
+                        }
                     });
+                };
+                for (index, (&bound, &count)) in bounds.iter().zip(histogram.cumulative).enumerate()
+                {
+                    bucket(out, count, bound, exemplar(index));
+                }
+                if let Some(inf) = exemplar(bounds.len()) {
+                    bucket(out, histogram.count, f64::INFINITY, Some(inf));
+                }
+                if let Some(native) = histogram.native {
+                    native_buckets(out, native);
                 }
             });
             timestamp(out, histogram.timestamp_ms);
@@ -115,6 +145,63 @@ impl Sink for ProtobufEncoder<'_> {
         let length = self.out.len() - self.family_start;
         insert_varint(self.out, self.family_start, length as u64);
     }
+}
+
+/// The native-histogram fields of a `Histogram` message.
+fn native_buckets(out: &mut Vec<u8>, native: &NativeBuckets) {
+    sint(out, 5, i64::from(native.schema));
+    double(out, 6, native.zero_threshold);
+    uint(out, 7, native.zero_count);
+    // Spans of consecutive populated buckets: the first at its index, each
+    // next one at its gap from the previous.
+    let mut spans: Vec<(i32, u32)> = Vec::new();
+    let mut previous: Option<i32> = None;
+    for &(index, _) in &native.buckets {
+        match (previous, spans.last_mut()) {
+            (Some(previous), Some((_, length))) if index == previous + 1 => *length += 1,
+            (Some(previous), _) => spans.push((index - previous - 1, 1)),
+            (None, _) => spans.push((index, 1)),
+        }
+        previous = Some(index);
+    }
+    if spans.is_empty() {
+        spans.push((0, 0));
+    }
+    for (offset, length) in spans {
+        message(out, 12, |out| {
+            sint(out, 1, i64::from(offset));
+            uint(out, 2, u64::from(length));
+        });
+    }
+    if !native.buckets.is_empty() {
+        message(out, 13, |out| {
+            let mut previous = 0_i64;
+            for &(_, count) in &native.buckets {
+                let count = i64::try_from(count).unwrap_or(i64::MAX);
+                varint(out, zigzag(count - previous));
+                previous = count;
+            }
+        });
+    }
+}
+
+/// An `Exemplar` message in `field`: the trace as labels, `value`, and when.
+fn write_exemplar(out: &mut Vec<u8>, field: u32, exemplar: &Exemplar, value: f64) {
+    message(out, field, |out| {
+        let trace_id = hex(&exemplar.trace.trace_id(), &mut [0; 32]).to_vec();
+        let span_id = hex(&exemplar.trace.span_id(), &mut [0; 16]).to_vec();
+        for (name, id) in [("trace_id", &trace_id), ("span_id", &span_id)] {
+            message(out, 1, |out| {
+                string(out, 1, name);
+                bytes(out, 2, id);
+            });
+        }
+        double(out, 2, value);
+        message(out, 3, |out| {
+            uint(out, 1, exemplar.unix_nanos / 1_000_000_000);
+            uint(out, 2, exemplar.unix_nanos % 1_000_000_000);
+        });
+    });
 }
 
 fn label_pairs(out: &mut Vec<u8>, labels: Labels<'_>) {
@@ -159,9 +246,24 @@ fn double(out: &mut Vec<u8>, field: u32, value: f64) {
 }
 
 fn string(out: &mut Vec<u8>, field: u32, value: &str) {
+    bytes(out, field, value.as_bytes());
+}
+
+fn bytes(out: &mut Vec<u8>, field: u32, value: &[u8]) {
     tag(out, field, LEN);
     varint(out, value.len() as u64);
-    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(value);
+}
+
+/// A `sint32`/`sint64` field: zigzag-encoded, so small negatives stay short.
+fn sint(out: &mut Vec<u8>, field: u32, value: i64) {
+    tag(out, field, VARINT);
+    varint(out, zigzag(value));
+}
+
+#[allow(clippy::cast_sign_loss)]
+fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
 }
 
 /// A nested message: its tag, its length, then what `body` writes.

@@ -10,6 +10,7 @@
 //! | untyped | `untyped` | `unknown` |
 //! | histogram order | buckets, `_sum`, `_count` | buckets, `_count`, `_sum` |
 //! | timestamps | milliseconds | seconds |
+//! | exemplars | never | on `_bucket` and counter `_total` lines |
 //! | end | nothing | `# EOF` |
 //!
 //! Every line is written straight into the caller's buffer; a sample's
@@ -18,6 +19,7 @@
 
 use super::numbers::{write_f64, write_i64, write_u64};
 use crate::model::{FamilyType, Head, Histogram, Labels, Scalar, Sink, Summary, Value};
+use crate::trace::{Exemplar, hex};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Flavor {
@@ -34,6 +36,7 @@ pub(super) struct TextEncoder<'b> {
     counter_suffix: &'static str,
     /// The current sample's label pairs, `{`-opened and not closed.
     labels: Vec<u8>,
+    family_type: FamilyType,
 }
 
 impl<'b> TextEncoder<'b> {
@@ -44,6 +47,7 @@ impl<'b> TextEncoder<'b> {
             name: String::new(),
             counter_suffix: "",
             labels: Vec::new(),
+            family_type: FamilyType::Untyped,
         }
     }
 
@@ -74,13 +78,15 @@ impl<'b> TextEncoder<'b> {
         }
     }
 
-    /// One line: `name<suffix>{labels[,extra="value"]} value[ timestamp]`.
+    /// One line: `name<suffix>{labels[,extra="value"]} value[ timestamp]`,
+    /// and in OpenMetrics its exemplar, `(exemplar, its value)`.
     fn line(
         &mut self,
         suffix: &str,
         extra: Option<(&str, &str)>,
         value: Value,
         timestamp: Option<i64>,
+        exemplar: Option<(Exemplar, f64)>,
     ) {
         let out = &mut *self.out;
         out.extend_from_slice(self.name.as_bytes());
@@ -110,13 +116,37 @@ impl<'b> TextEncoder<'b> {
                 Flavor::OpenMetrics => write_f64(out, ms as f64 / 1000.0),
             }
         }
+        if let (Flavor::OpenMetrics, Some((exemplar, value))) = (self.flavor, exemplar) {
+            write_exemplar(out, &exemplar, value);
+        }
         out.push(b'\n');
     }
+}
+
+/// ` # {trace_id="..",span_id=".."} value timestamp`, the timestamp in
+/// seconds.
+fn write_exemplar(out: &mut Vec<u8>, exemplar: &Exemplar, value: f64) {
+    out.extend_from_slice(b" # {trace_id=\"");
+    out.extend_from_slice(hex(&exemplar.trace.trace_id(), &mut [0; 32]));
+    out.extend_from_slice(b"\",span_id=\"");
+    out.extend_from_slice(hex(&exemplar.trace.span_id(), &mut [0; 16]));
+    out.extend_from_slice(b"\"} ");
+    write_f64(out, value);
+    out.push(b' ');
+    write_u64(out, exemplar.unix_nanos / 1_000_000_000);
+    out.push(b'.');
+    let millis = exemplar.unix_nanos / 1_000_000 % 1000;
+    out.extend_from_slice(&[
+        b'0' + (millis / 100) as u8,
+        b'0' + (millis / 10 % 10) as u8,
+        b'0' + (millis % 10) as u8,
+    ]);
 }
 
 impl Sink for TextEncoder<'_> {
     fn begin_family(&mut self, head: &Head<'_>) {
         let openmetrics = self.flavor == Flavor::OpenMetrics;
+        self.family_type = head.family_type;
         self.name.clear();
         self.counter_suffix = "";
         if openmetrics && head.family_type == FamilyType::Counter {
@@ -153,24 +183,37 @@ impl Sink for TextEncoder<'_> {
 
     fn scalar(&mut self, labels: Labels<'_>, sample: &Scalar) {
         self.set_labels(labels);
-        self.line(self.counter_suffix, None, sample.value, sample.timestamp_ms);
+        // A counter's exemplar counts one call.
+        let exemplar = sample
+            .exemplar
+            .filter(|_| self.family_type == FamilyType::Counter)
+            .map(|exemplar| (exemplar, 1.0));
+        let (suffix, value, time) = (self.counter_suffix, sample.value, sample.timestamp_ms);
+        self.line(suffix, None, value, time, exemplar);
     }
 
     fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>) {
         self.set_labels(labels);
         let time = histogram.timestamp_ms;
-        for (le, &count) in histogram.bounds.labels().iter().zip(histogram.cumulative) {
-            self.line("_bucket", Some(("le", le)), Value::Count(count), time);
+        let exemplar = |index: usize| {
+            let exemplar = histogram.exemplars.get(index).copied().flatten()?;
+            Some((exemplar, exemplar.seconds()))
+        };
+        let labels = histogram.bounds.labels();
+        for (index, (le, &count)) in labels.iter().zip(histogram.cumulative).enumerate() {
+            let le = Some(("le", le.as_str()));
+            self.line("_bucket", le, Value::Count(count), time, exemplar(index));
         }
         let count = Value::Count(histogram.count);
-        self.line("_bucket", Some(("le", "+Inf")), count, time);
+        let inf = exemplar(labels.len());
+        self.line("_bucket", Some(("le", "+Inf")), count, time, inf);
         let sum = Value::Float(histogram.sum);
         if self.flavor == Flavor::OpenMetrics {
-            self.line("_count", None, count, time);
-            self.line("_sum", None, sum, time);
+            self.line("_count", None, count, time, None);
+            self.line("_sum", None, sum, time, None);
         } else {
-            self.line("_sum", None, sum, time);
-            self.line("_count", None, count, time);
+            self.line("_sum", None, sum, time, None);
+            self.line("_count", None, count, time, None);
         }
     }
 
@@ -181,10 +224,11 @@ impl Sink for TextEncoder<'_> {
             let mut quantile = Vec::new();
             write_f64(&mut quantile, q);
             let quantile = String::from_utf8(quantile).unwrap_or_default();
-            self.line("", Some(("quantile", &quantile)), Value::Float(value), time);
+            let quantile = Some(("quantile", quantile.as_str()));
+            self.line("", quantile, Value::Float(value), time, None);
         }
-        self.line("_sum", None, Value::Float(summary.sum), time);
-        self.line("_count", None, Value::Count(summary.count), time);
+        self.line("_sum", None, Value::Float(summary.sum), time, None);
+        self.line("_count", None, Value::Count(summary.count), time, None);
     }
 
     fn end_family(&mut self) {}

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use axum::http::{HeaderMap, HeaderValue};
 use rustok_metrics::http::MetricsEndpoint;
 use rustok_metrics::{Format, MetricLabel, metered};
-use rustok_metrics_testkit::protobuf::decode_delimited;
+use rustok_metrics_testkit::protobuf::{decode_delimited, native_histograms};
 use rustok_metrics_testkit::{
     PythonParser, Sample, parse_with_prometheus_client, promtool_check_metrics,
     python_with_prometheus_client, tools_available,
@@ -36,6 +36,26 @@ fn load(id: u32) -> Result<u32, ExpoError> {
 #[metered(module = "expo_exact", op = "save")]
 fn save() {
     std::thread::sleep(std::time::Duration::from_millis(2));
+}
+
+/// Called inside a span: its exemplars carry the span's trace.
+#[metered(module = "expo_trace", op = "fetch", kind = "page")]
+fn fetch(fail: bool) -> Result<(), ExpoError> {
+    std::thread::sleep(std::time::Duration::from_millis(3));
+    if fail { Err(ExpoError::NotFound) } else { Ok(()) }
+}
+
+/// Runs `call` inside a sampled span of an OpenTelemetry SDK tracer
+/// (exporting nowhere); returns the span's trace and span ids in hex.
+fn in_span(call: impl FnOnce()) -> (String, String) {
+    use opentelemetry::trace::{TraceContextExt, Tracer, TracerProvider};
+    let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+    provider.tracer("exposition-test").in_span("request", |context| {
+        call();
+        let span = context.span();
+        let ids = span.span_context();
+        (ids.trace_id().to_string(), ids.span_id().to_string())
+    })
 }
 
 fn render(format: Format) -> Vec<u8> {
@@ -289,4 +309,122 @@ fn gzip_works_with_every_format() {
     );
     let body = futures_body(response.into_body());
     assert_eq!(&body[..2], [0x1f, 0x8b], "a gzip stream");
+}
+
+#[test]
+fn exemplars_carry_the_trace_of_the_latest_call_in_openmetrics_and_protobuf() {
+    let Some(python) = python_with_prometheus_client() else {
+        return;
+    };
+    fetch(false).unwrap(); // outside any span: no exemplar
+    let (first_trace, _) = in_span(|| fetch(false).unwrap());
+    let (trace_id, span_id) = in_span(|| fetch(false).unwrap());
+    let (error_trace, _) = in_span(|| {
+        fetch(true).unwrap_err();
+    });
+    assert_ne!(first_trace, trace_id);
+
+    let openmetrics = String::from_utf8(render(Format::OpenMetrics)).unwrap();
+    let samples = parse_with_prometheus_client(&python, PythonParser::OpenMetrics, &openmetrics)
+        .unwrap_or_else(|error| panic!("prometheus_client refused our exemplars: {error}\n{openmetrics}"));
+    let protobuf: Vec<Sample> = decode_delimited(&render(Format::Protobuf))
+        .unwrap()
+        .into_iter()
+        .flat_map(|(_, _, samples)| samples)
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    for (format, samples) in [("OpenMetrics", &samples), ("protobuf", &protobuf)] {
+        let of = |name: &str, labels: &[(&str, &str)]| {
+            samples
+                .iter()
+                .find(|s| s.name == name && labels.iter().all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v)))
+                .unwrap_or_else(|| panic!("{format}: no {name} {labels:?}"))
+        };
+        // The success counter: the latest successful call in a span.
+        let success = of("rustok_expo_trace_operations_total", &[("status", "success")]);
+        let exemplar = success.exemplar.as_ref().unwrap_or_else(|| panic!("{format}: no exemplar on {success:?}"));
+        assert_eq!(exemplar.labels["trace_id"], trace_id, "{format}");
+        assert_eq!(exemplar.labels["span_id"], span_id, "{format}");
+        assert_eq!(exemplar.labels["trace_id"].len(), 32);
+        assert_eq!(exemplar.value, 1.0, "{format}: a counter's exemplar counts one call");
+        let age = now - exemplar.timestamp.expect("a timestamp");
+        assert!((0.0..60.0).contains(&age), "{format}: exemplar {age} s old");
+        // The error counter, tagged with its error kind, has its own.
+        let error = of("rustok_expo_trace_operations_total", &[("status", "error"), ("error_kind", "not_found")]);
+        assert_eq!(error.exemplar.as_ref().unwrap().labels["trace_id"], error_trace, "{format}");
+        // The bucket the 3 ms calls land in (le="0.005") holds the latest of them.
+        let bucket = of("rustok_expo_trace_operation_duration_seconds_bucket", &[("le", "0.005")]);
+        let exemplar = bucket.exemplar.as_ref().unwrap_or_else(|| panic!("{format}: no exemplar on {bucket:?}"));
+        assert_eq!(exemplar.labels["trace_id"], error_trace, "{format}");
+        assert!((0.003..0.005).contains(&exemplar.value), "{format}: {exemplar:?}");
+        // Only `_bucket` and `_total` samples carry exemplars.
+        for sample in samples.iter().filter(|s| s.exemplar.is_some()) {
+            assert!(
+                sample.name.ends_with("_bucket") || sample.name.ends_with("_total"),
+                "{format}: exemplar on {sample:?}"
+            );
+        }
+        let with_exemplars = samples.iter().filter(|s| s.name.starts_with("rustok_expo_trace_") && s.exemplar.is_some()).count();
+        // success, error/not_found, and the one bucket all calls share.
+        assert_eq!(with_exemplars, 3, "{format}");
+    }
+    // Text 0.0.4 has no exemplars.
+    let text = rustok_metrics::render_metrics().unwrap();
+    assert!(!text.contains(&trace_id));
+}
+
+#[test]
+fn native_buckets_hold_every_call_in_its_exponential_bucket() {
+    #[metered(module = "expo_native", op = "wait")]
+    fn wait(millis: u64) {
+        std::thread::sleep(std::time::Duration::from_millis(millis));
+    }
+    let mut measured = Vec::new();
+    for millis in [1, 1, 2, 4, 8] {
+        let started = std::time::Instant::now();
+        wait(millis);
+        measured.push(started.elapsed().as_secs_f64());
+    }
+    let protobuf = render(Format::Protobuf);
+    let histograms =
+        native_histograms(&protobuf, "rustok_expo_native_operation_duration_seconds").unwrap();
+    let [histogram] = &histograms[..] else {
+        panic!("one series: {histograms:?}");
+    };
+    assert!(histogram.has_spans);
+    assert_eq!(histogram.schema, 3);
+    assert_eq!(histogram.count, 5);
+    let in_buckets: u64 = histogram.buckets.iter().map(|(_, count)| count).sum();
+    assert_eq!(histogram.zero_count + in_buckets, 5);
+    // Bucket i holds (2^((i-1)/8), 2^(i/8)]: each call is in the bucket of
+    // its duration (measured around the call, so a little longer).
+    let bound = |index: i64| (index as f64 / 8.0).exp2();
+    for duration in measured {
+        let index = (duration.log2() * 8.0).ceil() as i64;
+        let nearby: u64 = histogram
+            .buckets
+            .iter()
+            .filter(|(i, _)| (index - 1..=index).contains(i))
+            .map(|(_, count)| count)
+            .sum();
+        assert!(nearby > 0, "{duration} s: no call in ({}, {}]: {histogram:?}", bound(index - 2), bound(index));
+    }
+    // The classic buckets of the same histogram are still there: the two
+    // 1 ms calls (and perhaps the 2 ms one) within 2.5 ms, none within 1 ms.
+    let classic = decode_delimited(&protobuf).unwrap();
+    let bucket = |le: &str| {
+        classic
+            .iter()
+            .flat_map(|(_, _, samples)| samples)
+            .find(|s| {
+                s.name == "rustok_expo_native_operation_duration_seconds_bucket" && s.labels["le"] == le
+            })
+            .map(|s| s.value)
+    };
+    assert_eq!(bucket("0.001"), Some(0.0));
+    assert!(matches!(bucket("0.0025"), Some(2.0 | 3.0)), "{:?}", bucket("0.0025"));
+    assert_eq!(bucket("+Inf"), Some(5.0));
 }

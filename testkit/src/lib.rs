@@ -82,6 +82,19 @@ pub struct Sample {
     pub labels: std::collections::BTreeMap<String, String>,
     /// The value.
     pub value: f64,
+    /// The sample's exemplar, when the format has them and it has one.
+    pub exemplar: Option<Exemplar>,
+}
+
+/// An exemplar as a parser read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exemplar {
+    /// Its label pairs (`trace_id`, `span_id`).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Its value.
+    pub value: f64,
+    /// Seconds since the epoch, when it has a timestamp.
+    pub timestamp: Option<f64>,
 }
 
 /// The Python of the virtualenv `.ci/run` makes (`target/venv`), with
@@ -130,10 +143,14 @@ import sys
 from prometheus_client.openmetrics import parser as om
 from prometheus_client import parser as text
 module = om if sys.argv[1] == 'openmetrics' else text
+def pairs(labels):
+    return ','.join(k.encode().hex() + '=' + v.encode().hex() for k, v in sorted(labels.items()))
 for family in module.text_string_to_metric_families(sys.stdin.read()):
     for s in family.samples:
-        labels = ','.join(k.encode().hex() + '=' + v.encode().hex() for k, v in sorted(s.labels.items()))
-        print(family.type, s.name, labels, repr(float(s.value)), sep='\t')
+        e = getattr(s, 'exemplar', None)
+        exemplar = ['-', '-', '-'] if e is None else [
+            pairs(e.labels), repr(float(e.value)), '-' if e.timestamp is None else repr(float(e.timestamp))]
+        print(family.type, s.name, pairs(s.labels), repr(float(s.value)), *exemplar, sep='\t')
 ";
 
 /// Parses `exposition` with Python's `prometheus_client`: every sample, or
@@ -176,29 +193,48 @@ pub fn parse_with_prometheus_client(
             .collect();
         String::from_utf8_lossy(&bytes).into_owned()
     };
+    let labels_of = |pairs: &str| {
+        pairs
+            .split(',')
+            .filter(|pair| !pair.is_empty())
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(name, value)| (unhex(name), unhex(value)))
+            .collect()
+    };
+    let number = |value: &str| -> Result<f64, String> {
+        match value {
+            "inf" => Ok(f64::INFINITY),
+            "-inf" => Ok(f64::NEG_INFINITY),
+            "nan" => Ok(f64::NAN),
+            value => value.parse().map_err(|_| format!("bad number {value}")),
+        }
+    };
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
-            let [_, name, labels, value] = fields[..] else {
+            let [_, name, labels, value, exemplar_labels, exemplar_value, exemplar_time] =
+                fields[..]
+            else {
                 return Err(format!("unexpected parser output: {line}"));
             };
-            let labels = labels
-                .split(',')
-                .filter(|pair| !pair.is_empty())
-                .filter_map(|pair| pair.split_once('='))
-                .map(|(name, value)| (unhex(name), unhex(value)))
-                .collect();
-            let value = match value {
-                "inf" => f64::INFINITY,
-                "-inf" => f64::NEG_INFINITY,
-                "nan" => f64::NAN,
-                value => value.parse().map_err(|_| format!("bad value in {line}"))?,
+            let exemplar = if exemplar_value == "-" {
+                None
+            } else {
+                Some(Exemplar {
+                    labels: labels_of(exemplar_labels),
+                    value: number(exemplar_value)?,
+                    timestamp: match exemplar_time {
+                        "-" => None,
+                        time => Some(number(time)?),
+                    },
+                })
             };
             Ok(Sample {
                 name: name.to_owned(),
-                labels,
-                value,
+                labels: labels_of(labels),
+                value: number(value)?,
+                exemplar,
             })
         })
         .collect()

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::Sample;
+use crate::{Exemplar, Sample};
 
 /// A decoded message: every field by number, in order.
 type Fields<'a> = Vec<(u64, Field<'a>)>;
@@ -95,6 +95,30 @@ fn message<'a>(fields: &Fields<'a>, number: u64) -> Result<Option<Fields<'a>>, S
     }
 }
 
+/// The `Exemplar` message in field `number` of `fields`, if any: labels,
+/// value, and its `google.protobuf.Timestamp` as seconds.
+#[allow(clippy::cast_precision_loss)]
+fn exemplar(fields: &Fields<'_>, number: u64) -> Result<Option<Exemplar>, String> {
+    let Some(exemplar) = message(fields, number)? else {
+        return Ok(None);
+    };
+    let mut labels = BTreeMap::new();
+    for pair in all(&exemplar, 1) {
+        let Field::Bytes(raw) = pair else {
+            return Err("exemplar label is not a message".into());
+        };
+        let pair = decode(raw)?;
+        labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
+    }
+    let timestamp = message(&exemplar, 3)?
+        .map(|time| uint(&time, 1) as f64 + uint(&time, 2) as f64 / 1e9);
+    Ok(Some(Exemplar {
+        labels,
+        value: double(&exemplar, 2),
+        timestamp,
+    }))
+}
+
 /// Every sample of a delimited `MetricFamily` stream, named as in the text
 /// format 0.0.4 (histograms: `_bucket` with `le` as Rust prints the bound,
 /// `+Inf` from the count, `_sum`, `_count`), with each family's name and
@@ -127,7 +151,10 @@ pub fn decode_delimited(mut bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample
                 let pair = decode(raw)?;
                 labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
             }
-            let mut push = |suffix: &str, extra: Option<(&str, String)>, value: f64| {
+            let mut push = |suffix: &str,
+                            extra: Option<(&str, String)>,
+                            value: f64,
+                            exemplar: Option<Exemplar>| {
                 let mut labels = labels.clone();
                 if let Some((label, label_value)) = extra {
                     labels.insert(label.to_owned(), label_value);
@@ -136,31 +163,41 @@ pub fn decode_delimited(mut bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample
                     name: format!("{name}{suffix}"),
                     labels,
                     value,
+                    exemplar,
                 });
             };
             match kind {
                 0 | 1 | 3 => {
                     let field = [3, 2, 0, 5][usize::try_from(kind).unwrap_or(0)];
-                    let value = message(&metric, field)?.map_or(0.0, |m| double(&m, 1));
-                    push("", None, value);
+                    let value = message(&metric, field)?;
+                    let sample_exemplar = match &value {
+                        Some(counter) if kind == 0 => exemplar(counter, 2)?,
+                        _ => None,
+                    };
+                    push("", None, value.map_or(0.0, |m| double(&m, 1)), sample_exemplar);
                 }
                 4 => {
                     let histogram = message(&metric, 7)?.ok_or("histogram missing")?;
                     let count = uint(&histogram, 1);
+                    let mut inf_exemplar = None;
                     for bucket in all(&histogram, 3) {
                         let Field::Bytes(raw) = bucket else {
                             return Err("bucket is not a message".into());
                         };
                         let bucket = decode(raw)?;
                         let bound = double(&bucket, 2);
+                        let bucket_exemplar = exemplar(&bucket, 3)?;
                         if bound.is_finite() {
                             let le = Some(("le", bound.to_string()));
-                            push("_bucket", le, uint(&bucket, 1) as f64);
+                            push("_bucket", le, uint(&bucket, 1) as f64, bucket_exemplar);
+                        } else {
+                            inf_exemplar = bucket_exemplar;
                         }
                     }
-                    push("_bucket", Some(("le", "+Inf".into())), count as f64);
-                    push("_sum", None, double(&histogram, 2));
-                    push("_count", None, count as f64);
+                    let inf = Some(("le", "+Inf".into()));
+                    push("_bucket", inf, count as f64, inf_exemplar);
+                    push("_sum", None, double(&histogram, 2), None);
+                    push("_count", None, count as f64, None);
                 }
                 2 => {
                     let summary = message(&metric, 4)?.ok_or("summary missing")?;
@@ -170,10 +207,10 @@ pub fn decode_delimited(mut bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample
                         };
                         let quantile = decode(raw)?;
                         let q = Some(("quantile", double(&quantile, 1).to_string()));
-                        push("", q, double(&quantile, 2));
+                        push("", q, double(&quantile, 2), None);
                     }
-                    push("_sum", None, double(&summary, 2));
-                    push("_count", None, uint(&summary, 1) as f64);
+                    push("_sum", None, double(&summary, 2), None);
+                    push("_count", None, uint(&summary, 1) as f64, None);
                 }
                 other => return Err(format!("metric type {other}")),
             }
@@ -181,4 +218,108 @@ pub fn decode_delimited(mut bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample
         families.push((name, kind, samples));
     }
     Ok(families)
+}
+
+/// A native histogram as read from the wire.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NativeHistogram {
+    /// The sample's labels.
+    pub labels: BTreeMap<String, String>,
+    /// Observations in all.
+    pub count: u64,
+    /// The schema.
+    pub schema: i64,
+    /// The zero bucket's width and count.
+    pub zero_threshold: f64,
+    /// Observations in the zero bucket.
+    pub zero_count: u64,
+    /// Populated positive buckets: `(index, count)`, from spans and deltas.
+    pub buckets: Vec<(i64, u64)>,
+    /// Whether the message had at least one positive span (a native
+    /// histogram always has, even when empty).
+    pub has_spans: bool,
+}
+
+fn unzigzag(value: u64) -> i64 {
+    let half = i64::try_from(value >> 1).unwrap_or(i64::MAX);
+    if value & 1 == 1 { -half - 1 } else { half }
+}
+
+/// Every native histogram of family `family` in a delimited stream.
+///
+/// # Errors
+/// What is malformed.
+pub fn native_histograms(mut bytes: &[u8], family: &str) -> Result<Vec<NativeHistogram>, String> {
+    let mut found = Vec::new();
+    while !bytes.is_empty() {
+        let mut at = 0;
+        let len = usize::try_from(varint(bytes, &mut at)?).map_err(|e| e.to_string())?;
+        let body = bytes.get(at..at + len).ok_or("truncated family")?;
+        bytes = &bytes[at + len..];
+        let decoded = decode(body)?;
+        if text(&decoded, 1)? != family {
+            continue;
+        }
+        for metric in all(&decoded, 4) {
+            let Field::Bytes(raw) = metric else {
+                return Err("metric is not a message".into());
+            };
+            let metric = decode(raw)?;
+            let mut labels = BTreeMap::new();
+            for pair in all(&metric, 1) {
+                let Field::Bytes(raw) = pair else {
+                    return Err("label is not a message".into());
+                };
+                let pair = decode(raw)?;
+                labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
+            }
+            let histogram = message(&metric, 7)?.ok_or("histogram missing")?;
+            let mut spans = Vec::new();
+            for span in all(&histogram, 12) {
+                let Field::Bytes(raw) = span else {
+                    return Err("span is not a message".into());
+                };
+                let span = decode(raw)?;
+                spans.push((unzigzag(uint(&span, 1)), uint(&span, 2)));
+            }
+            // sint64 deltas, packed or one per field.
+            let mut deltas = Vec::new();
+            for field in all(&histogram, 13) {
+                match field {
+                    Field::Varint(value) => deltas.push(unzigzag(value)),
+                    Field::Bytes(raw) => {
+                        let mut at = 0;
+                        while at < raw.len() {
+                            deltas.push(unzigzag(varint(raw, &mut at)?));
+                        }
+                    }
+                    _ => return Err("delta of the wrong wire type".into()),
+                }
+            }
+            let mut buckets = Vec::new();
+            let (mut count, mut deltas) = (0_i64, deltas.into_iter());
+            // The first span starts at its offset; each later one `offset`
+            // buckets after the end of the previous.
+            let mut after_previous = 0_i64;
+            for (number, &(offset, length)) in spans.iter().enumerate() {
+                let start = if number == 0 { offset } else { after_previous + offset };
+                for step in 0..i64::try_from(length).map_err(|e| e.to_string())? {
+                    count += deltas.next().ok_or("fewer deltas than buckets")?;
+                    let bucket_count = u64::try_from(count).map_err(|_| "negative count")?;
+                    buckets.push((start + step, bucket_count));
+                }
+                after_previous = start + i64::try_from(length).map_err(|e| e.to_string())?;
+            }
+            found.push(NativeHistogram {
+                labels,
+                count: uint(&histogram, 1),
+                schema: unzigzag(uint(&histogram, 5)),
+                zero_threshold: double(&histogram, 6),
+                zero_count: uint(&histogram, 7),
+                buckets,
+                has_spans: !spans.is_empty(),
+            });
+        }
+    }
+    Ok(found)
 }

@@ -5,7 +5,7 @@ use rustok_metrics::{TelemetryError, metered, set_duration_buckets};
 use crate::support::scrape;
 
 #[test]
-fn default_buckets_are_the_standard_service_buckets() {
+fn default_buckets_are_the_standard_service_buckets_with_sub_millisecond_bounds() {
     #[metered(module = "it_buckets_default", op = "op")]
     fn op() {}
     op();
@@ -19,7 +19,8 @@ fn default_buckets_are_the_standard_service_buckets() {
     assert_eq!(
         bounds,
         [
-            "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"
+            "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
+            "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"
         ]
     );
 }

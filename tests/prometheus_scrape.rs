@@ -1,8 +1,10 @@
 //! A real Prometheus 2.42 reads every format we serve: one started with
 //! `--enable-feature=native-histograms` (it then asks for delimited
-//! protobuf) and one without flags (OpenMetrics), both scraping one test
-//! server; the values they store are checked through `/api/v1/query`, and
-//! the server records which format it answered each scrape in.
+//! protobuf and keeps the native histograms), one with
+//! `--enable-feature=exemplar-storage` and one without flags (both
+//! OpenMetrics), all scraping one test server; the values they store are
+//! checked through `/api/v1/query` and `/api/v1/query_exemplars`, and the
+//! server records which format it answered each scrape in.
 //!
 //! A third Prometheus loads the rules `prometheus_rules()` generates for
 //! this binary, whose module `burn` has an objective that half of its calls
@@ -37,6 +39,23 @@ fn publish(n: u32) -> Result<u32, ScrapeError> {
     } else {
         Ok(n)
     }
+}
+
+/// A known workload: a fixed sleep, so the true quantiles are known.
+#[metered(module = "expo_scrape", op = "sleep")]
+fn sleep_fixed() {
+    std::thread::sleep(Duration::from_millis(3));
+}
+
+/// Runs `call` inside a sampled span of an OpenTelemetry SDK tracer;
+/// returns the span's trace id in hex.
+fn in_span(call: impl FnOnce()) -> String {
+    use opentelemetry::trace::{TraceContextExt, Tracer, TracerProvider};
+    let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+    provider.tracer("scrape-test").in_span("request", |context| {
+        call();
+        context.span().span_context().trace_id().to_string()
+    })
 }
 
 /// 99% of charges must succeed: a budget of 1%.
@@ -102,18 +121,34 @@ fn prometheus_stores_what_each_format_says() {
     if !tools_available(&["prometheus"]) {
         return;
     }
-    for n in 0..12 {
-        let _ = publish(n); // 9 successes, 3 conflicts
+    for n in 1..12 {
+        let _ = publish(n); // 8 successes (a ninth below), 3 conflicts
     }
+    let traced = in_span(|| {
+        let _ = publish(12);
+    });
+    let mut durations: Vec<f64> = (0..20)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            sleep_fixed();
+            started.elapsed().as_secs_f64()
+        })
+        .collect();
+    durations.sort_by(f64::total_cmp);
     let addr = serve();
     let native = Prometheus::start(
         "expo_native",
         &[addr],
         &["--enable-feature=native-histograms"],
     );
+    let exemplars = Prometheus::start(
+        "expo_exemplars",
+        &[addr],
+        &["--enable-feature=exemplar-storage"],
+    );
     let plain = Prometheus::start("expo_plain", &[addr], &[]);
 
-    let queries = [
+    let counters = [
         (
             r#"rustok_expo_scrape_operations_total{operation="publish",kind="post",status="success",error_kind=""}"#,
             9.0,
@@ -122,23 +157,42 @@ fn prometheus_stores_what_each_format_says() {
             r#"rustok_expo_scrape_operations_total{status="error",error_kind="conflict"}"#,
             3.0,
         ),
-        ("rustok_expo_scrape_operation_duration_seconds_count", 12.0),
+    ];
+    // What a Prometheus without native histograms stores: classic buckets.
+    let classic = [
+        (r#"rustok_expo_scrape_operation_duration_seconds_count{operation="publish"}"#, 12.0),
         (
-            r#"rustok_expo_scrape_operation_duration_seconds_bucket{le="+Inf"}"#,
+            r#"rustok_expo_scrape_operation_duration_seconds_bucket{operation="publish",le="+Inf"}"#,
             12.0,
         ),
         (
-            r#"rustok_expo_scrape_operation_duration_seconds_bucket{le="0.005"}"#,
+            r#"rustok_expo_scrape_operation_duration_seconds_bucket{operation="publish",le="0.005"}"#,
             12.0,
         ),
     ];
-    for (name, prometheus) in [("native-histograms", &native), ("no flags", &plain)] {
+    // With native histograms it keeps the native one instead.
+    let native_queries = [
+        (
+            r#"histogram_count(rustok_expo_scrape_operation_duration_seconds{operation="publish"})"#,
+            12.0,
+        ),
+        (
+            r#"histogram_count(rustok_expo_scrape_operation_duration_seconds{operation="sleep"})"#,
+            20.0,
+        ),
+    ];
+    let prometheis = [
+        ("native-histograms", &native, &native_queries[..]),
+        ("exemplar-storage", &exemplars, &classic[..]),
+        ("no flags", &plain, &classic[..]),
+    ];
+    for (name, prometheus, histograms) in prometheis {
         wait_for(
             &format!("the {name} Prometheus to store the scrape"),
             Duration::from_secs(60),
-            || value(prometheus, queries[0].0).is_some(),
+            || value(prometheus, counters[0].0).is_some(),
         );
-        for (promql, expected) in queries {
+        for &(promql, expected) in counters.iter().chain(histograms) {
             assert_eq!(
                 value(prometheus, promql),
                 Some(expected),
@@ -148,6 +202,34 @@ fn prometheus_stores_what_each_format_says() {
         let up = format!("up{{instance=\"{addr}\"}}");
         assert_eq!(value(prometheus, &up), Some(1.0), "{name}: target up");
     }
+    // The classic `_count` series is not stored next to a native histogram.
+    assert_eq!(value(&native, classic[0].0), None);
+
+    // The known workload's quantiles, from the native buckets, within the
+    // schema's error: at schema 3 a bucket spans a factor 2^(1/8), so an
+    // estimate inside the right bucket is within 9% of any value in it.
+    let width = 2f64.powf(1.0 / 8.0);
+    for (quantile, truth) in [(0.5, durations[10]), (0.9, durations[18])] {
+        let promql = format!(
+            r#"histogram_quantile({quantile}, sum(rustok_expo_scrape_operation_duration_seconds{{operation="sleep"}}))"#
+        );
+        let estimate = value(&native, &promql).unwrap_or(f64::NAN);
+        assert!(
+            estimate <= truth * width && estimate >= truth / width,
+            "p{quantile}: {estimate} s from the native histogram, {truth} s measured ({durations:?})"
+        );
+    }
+
+    // The traced call's trace id, as an exemplar of its bucket and counter.
+    wait_for("the exemplar to be stored", Duration::from_secs(60), || {
+        exemplars
+            .query_exemplars(r#"rustok_expo_scrape_operation_duration_seconds_bucket{operation="publish"}"#)
+            .contains(&format!("\"trace_id\":\"{traced}\""))
+    });
+    let on_counter = exemplars.query_exemplars(
+        r#"rustok_expo_scrape_operations_total{operation="publish",status="success"}"#,
+    );
+    assert!(on_counter.contains(&traced), "{on_counter}");
     let served = SERVED.lock().unwrap().clone();
     for format in [Format::Protobuf, Format::OpenMetrics] {
         assert!(

@@ -116,6 +116,24 @@ impl Prometheus {
             .map(|(_, body)| body)
             .unwrap_or_default()
     }
+
+    /// The body of `/api/v1/query_exemplars` for `promql` over the last
+    /// hour, as JSON text (needs `--enable-feature=exemplar-storage`).
+    #[must_use]
+    pub fn query_exemplars(&self, promql: &str) -> String {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        let path = format!(
+            "/api/v1/query_exemplars?query={}&start={}&end={}",
+            percent_encode(promql),
+            now.saturating_sub(3600),
+            now + 60
+        );
+        http_get(self.addr, &path)
+            .map(|(_, body)| body)
+            .unwrap_or_default()
+    }
 }
 
 impl Drop for Prometheus {

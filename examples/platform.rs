@@ -1,8 +1,8 @@
 //! The RusToK content and commerce services, metered: shared by the
 //! `services` and `server` examples.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-
 use std::time::Duration;
 
 use rustok_metrics::platform::{commerce, content};
@@ -44,6 +44,18 @@ pub enum NodeKind {
 
 pub type AppResult<T, E = ContentError> = Result<T, E>;
 
+/// Stands in for the database round trip a real service makes: 50 µs to
+/// 3 ms, spread evenly on a log scale (a fixed sequence, not random, so runs
+/// compare), so the latency histograms have something to show.
+fn storage_round_trip() {
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    // The golden-ratio sequence: evenly spread over [0, 1) from any start.
+    let spread = (call as f64 * 0.618_033_988_75).fract();
+    let micros = 50.0 * 60f64.powf(spread);
+    std::thread::sleep(Duration::from_micros(micros as u64));
+}
+
 #[derive(Clone, Debug)]
 pub struct Node {
     pub id: u64,
@@ -64,6 +76,7 @@ impl ContentService {
         if title.is_empty() {
             return Err(ContentError::EmptyTitle);
         }
+        storage_round_trip();
         let mut nodes = self.nodes.lock().unwrap_or_else(PoisonError::into_inner);
         let node = Node {
             id: nodes.len() as u64 + 1,
@@ -77,6 +90,7 @@ impl ContentService {
 
     #[metered(objective = CONTENT_READS)]
     pub fn get(&self, id: u64) -> AppResult<Node> {
+        storage_round_trip();
         let nodes = self.nodes.lock().unwrap_or_else(PoisonError::into_inner);
         nodes
             .iter()
@@ -107,6 +121,7 @@ pub fn checkout(cart: &Cart) -> AppResult<u64, CommerceError> {
         return Err(CommerceError::EmptyCart);
     }
     let total = cart.items.iter().sum();
+    storage_round_trip();
     commerce::orders().inc("standard");
     Ok(total)
 }

@@ -2,15 +2,22 @@
 //! Prometheus. The README's main command:
 //!
 //! ```text
-//! cargo run --example server -- [--listen ADDR] [--token TOKEN] [--traffic] [--print-rules]
+//! cargo run --example server -- [--listen ADDR] [--token TOKEN] [--traffic] [--traffic-rate N] [--print-rules]
 //! ```
 //!
 //! - `--listen ADDR`: where to listen (default `127.0.0.1:9898`; port 0 picks one).
 //! - `--token TOKEN` (or `RUSTOK_METRICS_TOKEN`): scrapes must send
 //!   `Authorization: Bearer TOKEN`.
-//! - `--traffic`: send a little traffic to itself, so the numbers move.
+//! - `--traffic`: send a little traffic to itself, so the numbers move
+//!   (`--traffic-rate N`: N requests a second, default 5).
 //! - `--print-rules`: print the Prometheus rules for its modules and
 //!   objectives (`docs/prometheus/rustok.rules.yml`) and exit.
+//!
+//! Every request runs in an OpenTelemetry span of its own (an SDK tracer
+//! provider that exports nowhere), so the latency buckets and counters
+//! carry exemplars with real trace ids; its modules record native
+//! histograms (the default), which a Prometheus started with
+//! `--enable-feature=native-histograms` scrapes over protobuf.
 //!
 //! Ctrl-C stops it cleanly.
 
@@ -18,8 +25,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -39,14 +47,16 @@ mod platform;
 struct Options {
     listen: SocketAddr,
     endpoint: MetricsEndpoint,
-    traffic: bool,
+    /// Requests a second sent to itself, if any.
+    traffic: Option<u32>,
     print_rules: bool,
 }
 
 fn options() -> Result<Options, String> {
     let mut listen: SocketAddr = ([127, 0, 0, 1], 9898).into();
     let mut endpoint = MetricsEndpoint::from_env();
-    let mut traffic = false;
+    let mut traffic = None;
+    let mut rate = 5;
     let mut print_rules = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -62,11 +72,19 @@ fn options() -> Result<Options, String> {
             "--token" => {
                 endpoint = MetricsEndpoint::with_token(args.next().ok_or("--token needs a value")?);
             }
-            "--traffic" => traffic = true,
+            "--traffic" => traffic = Some(()),
+            "--traffic-rate" => {
+                let value = args.next().ok_or("--traffic-rate needs a number, e.g. 5")?;
+                rate = value
+                    .parse()
+                    .ok()
+                    .filter(|rate| (1..=10_000).contains(rate))
+                    .ok_or(format!("--traffic-rate {value}: give 1 to 10000 requests a second"))?;
+            }
             "--print-rules" => print_rules = true,
             "--help" | "-h" => {
                 return Err(format!(
-                    "usage: server [--listen ADDR] [--token TOKEN] [--traffic] [--print-rules]\n\
+                    "usage: server [--listen ADDR] [--token TOKEN] [--traffic] [--traffic-rate N] [--print-rules]\n\
                      the token may also come from {TOKEN_ENV}"
                 ));
             }
@@ -76,7 +94,7 @@ fn options() -> Result<Options, String> {
     Ok(Options {
         listen,
         endpoint,
-        traffic,
+        traffic: traffic.map(|()| rate),
         print_rules,
     })
 }
@@ -148,13 +166,25 @@ fn app(endpoint: MetricsEndpoint) -> Router {
         .fallback(|| async { (StatusCode::NOT_FOUND, "no such page") })
         .with_state(content)
         .layer(HttpMetricsLayer::new())
+        // Outside the metrics layer, so its recording runs in the span too.
+        .layer(middleware::from_fn(in_request_span))
         // Merged after the layer: scrapes are not application traffic.
         .merge(endpoint.router())
 }
 
-/// A few requests a second to this server: creates, reads (some missing),
-/// orders (some empty) and an unknown path.
-async fn traffic(addr: SocketAddr) {
+/// Runs each request in a span of its own: its metered calls and its HTTP
+/// series get the span's trace id as their exemplars.
+async fn in_request_span(request: Request, next: Next) -> Response {
+    use opentelemetry::trace::{FutureExt, TraceContextExt, Tracer};
+    let tracer = opentelemetry::global::tracer("rustok-example");
+    let span = tracer.start(format!("{} {}", request.method(), request.uri().path()));
+    let context = opentelemetry::Context::current_with_span(span);
+    next.run(request).with_context(context).await
+}
+
+/// Requests to this server, `rate` a second: creates, reads (some
+/// missing), orders (some empty) and an unknown path.
+async fn traffic(addr: SocketAddr, rate: u32) {
     let requests: [(&str, &str, &str); 6] = [
         ("POST", "/api/nodes", r#"{"kind":"post","title":"Hello"}"#),
         ("POST", "/api/nodes", r#"{"kind":"page","title":""}"#),
@@ -163,7 +193,7 @@ async fn traffic(addr: SocketAddr) {
         ("POST", "/api/checkout", r#"{"items":[10,20]}"#),
         ("POST", "/api/checkout", r#"{"items":[]}"#),
     ];
-    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    let mut tick = tokio::time::interval(Duration::from_secs(1) / rate);
     for round in 0u64.. {
         tick.tick().await;
         let (method, path, body) = requests[usize::try_from(round % 6).unwrap_or(0)];
@@ -201,6 +231,11 @@ async fn main() {
         return;
     }
     rustok_metrics::build_info!();
+    // Sampled spans with real trace ids, exported nowhere: a real service
+    // adds its OTLP exporter here.
+    opentelemetry::global::set_tracer_provider(
+        opentelemetry_sdk::trace::SdkTracerProvider::builder().build(),
+    );
     let listener = match TcpListener::bind(options.listen).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -222,9 +257,9 @@ async fn main() {
     println!(
         "api: POST http://{addr}/api/nodes, GET http://{addr}/api/nodes/{{id}}, POST http://{addr}/api/checkout"
     );
-    if options.traffic {
-        println!("traffic: a few requests a second to itself");
-        tokio::spawn(traffic(addr));
+    if let Some(rate) = options.traffic {
+        println!("traffic: {rate} requests a second to itself");
+        tokio::spawn(traffic(addr, rate));
     }
     print_catalogue();
     println!("Ctrl-C to stop");

@@ -405,3 +405,72 @@ fn the_checked_in_rules_are_what_the_example_generates() {
          regenerate it with RUSTOK_RULES=overwrite cargo test -p rustok-metrics-examples --test prometheus"
     );
 }
+
+/// `--traffic` as the README runs it, scraped by a Prometheus with native
+/// histograms and one with exemplar storage: the native quantiles and
+/// counts of the example's operations exist, and its latency buckets carry
+/// the trace ids of its requests' spans.
+#[test]
+fn the_examples_traffic_has_native_histograms_and_exemplars() {
+    if !tools_available(&["prometheus"]) {
+        return;
+    }
+    let server = start_server(&["--traffic", "--traffic-rate", "50"]);
+    let native = testkit::Prometheus::start(
+        "examples_native",
+        &[server.addr],
+        &["--enable-feature=native-histograms"],
+    );
+    let exemplars = testkit::Prometheus::start(
+        "examples_exemplars",
+        &[server.addr],
+        &["--enable-feature=exemplar-storage"],
+    );
+    let value = |prometheus: &testkit::Prometheus, promql: &str| -> Option<f64> {
+        let json: Value = serde_json::from_str(&prometheus.query(promql)).ok()?;
+        match json["data"]["result"].as_array()?.as_slice() {
+            [sample] => sample["value"][1].as_str()?.parse().ok(),
+            _ => None,
+        }
+    };
+    let count = "histogram_count(sum(rustok_content_operation_duration_seconds))";
+    wait_for("native content histograms", Duration::from_secs(60), || {
+        value(&native, count).is_some_and(|count| count >= 5.0)
+    });
+    let median = value(
+        &native,
+        "histogram_quantile(0.5, sum(rustok_content_operation_duration_seconds))",
+    )
+    .unwrap_or(f64::NAN);
+    // The services' stand-in storage takes 50 µs to 3 ms.
+    assert!((1e-5..0.01).contains(&median), "median {median} s");
+    assert!(
+        value(&native, "histogram_count(sum(rustok_http_request_duration_seconds))")
+            .is_some_and(|count| count > 0.0),
+        "native HTTP histograms"
+    );
+
+    let trace_id = |body: &str| -> Vec<String> {
+        let json: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        json["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|series| series["exemplars"].as_array().cloned().unwrap_or_default())
+            .filter_map(|exemplar| exemplar["labels"]["trace_id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    for family in [
+        "rustok_content_operation_duration_seconds_bucket",
+        "rustok_http_request_duration_seconds_bucket",
+        "rustok_commerce_operations_total",
+    ] {
+        wait_for(&format!("exemplars of {family}"), Duration::from_secs(60), || {
+            let ids = trace_id(&exemplars.query_exemplars(family));
+            !ids.is_empty()
+                && ids
+                    .iter()
+                    .all(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        });
+    }
+}

@@ -175,3 +175,62 @@ fn concurrent_scrapes_during_traffic_all_succeed_and_counts_stay_exact() {
         (latencies.len() + statuses.len()) as f64 / elapsed.as_secs_f64()
     );
 }
+
+/// Without native histograms the classic buckets are all a scraper sees:
+/// the default bounds must spread the example's fastest operation over
+/// several of them, not one.
+#[test]
+fn the_examples_traffic_spreads_over_several_classic_buckets() {
+    let server = start_server(&["--traffic", "--traffic-rate", "200"]);
+    let calls = |text: &str, module: &str, operation: &str| {
+        sample(
+            text,
+            &format!(
+                r#"rustok_{module}_operation_duration_seconds_count{{kind="",operation="{operation}"}}"#
+            ),
+        )
+    };
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        text = get(server.addr, "/metrics", &[]).1;
+        if calls(&text, "commerce", "checkout").unwrap_or(0.0) >= 30.0
+            && calls(&text, "content", "get").unwrap_or(0.0) >= 30.0
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // The fastest of the operations the traffic calls, by mean duration.
+    let mean = |module: &str, operation: &str| {
+        let sum = sample(
+            &text,
+            &format!(
+                r#"rustok_{module}_operation_duration_seconds_sum{{kind="",operation="{operation}"}}"#
+            ),
+        )
+        .unwrap_or(f64::NAN);
+        sum / calls(&text, module, operation).unwrap_or(f64::NAN)
+    };
+    let (module, operation) = [("commerce", "checkout"), ("content", "get")]
+        .into_iter()
+        .min_by(|a, b| mean(a.0, a.1).total_cmp(&mean(b.0, b.1)))
+        .unwrap();
+    let cumulative: Vec<f64> = rustok_metrics::DEFAULT_DURATION_BUCKETS
+        .iter()
+        .map(|bound| {
+            let series = format!(
+                r#"rustok_{module}_operation_duration_seconds_bucket{{kind="",operation="{operation}",le="{bound}"}}"#
+            );
+            sample(&text, &series).unwrap_or_else(|| panic!("no {series}"))
+        })
+        .collect();
+    let populated = std::iter::once(cumulative[0])
+        .chain(cumulative.windows(2).map(|pair| pair[1] - pair[0]))
+        .filter(|&count| count > 0.0)
+        .count();
+    assert!(
+        populated >= 3,
+        "{module}/{operation} in {populated} buckets: {cumulative:?}"
+    );
+}

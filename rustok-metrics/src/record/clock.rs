@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 static CLOCK: LazyLock<quanta::Clock> = LazyLock::new(quanta::Clock::new);
 
-/// A raw reading, only meaningful to [`nanos_since`].
+/// A raw reading, only meaningful to [`nanos_between`] and [`unix_nanos`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Ticks(u64);
 
@@ -44,8 +44,8 @@ pub(crate) fn unix_nanos(at: Ticks) -> u64 {
     now.saturating_sub(CLOCK.delta_as_nanos(at.0, CLOCK.raw()))
 }
 
-/// Nanoseconds from `start` to now.
+/// Nanoseconds from `start` to `end`.
 #[inline]
-pub(crate) fn nanos_since(start: Ticks) -> u64 {
-    CLOCK.delta_as_nanos(start.0, CLOCK.raw())
+pub(crate) fn nanos_between(start: Ticks, end: Ticks) -> u64 {
+    CLOCK.delta_as_nanos(start.0, end.0)
 }

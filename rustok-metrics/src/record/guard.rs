@@ -25,7 +25,9 @@ impl Started {
     /// Records the call as ended with `end` and an optional tag.
     #[inline]
     pub(crate) fn end(self, end: End, tag: Option<&'static str>) {
-        self.recorder.record(end, tag, clock::nanos_since(self.at));
+        let now = clock::now();
+        let nanos = clock::nanos_between(self.at, now);
+        self.recorder.record(end, tag, nanos, now);
     }
 }
 

@@ -24,7 +24,7 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::clock;
+use super::clock::Ticks;
 use super::exemplar_slot::ExemplarSlot;
 use super::native::NativeLayout;
 use super::stripe::{Stripe, add_owned};
@@ -182,10 +182,10 @@ impl Recorder {
         }
     }
 
-    /// Records one call that ended with `end`, with an optional tag, after
-    /// `nanos`.
+    /// Records one call that ended with `end` at `ended_at`, with an
+    /// optional tag, after `nanos`.
     #[inline]
-    pub(crate) fn record(&self, end: End, tag: Option<&'static str>, nanos: u64) {
+    pub(crate) fn record(&self, end: End, tag: Option<&'static str>, nanos: u64, ended_at: Ticks) {
         let bucket = self.bounds_nanos.iter().position(|&bound| nanos <= bound);
         let native = self
             .native
@@ -216,7 +216,6 @@ impl Recorder {
                 .count(end, tag)
         });
         if let Some(trace) = trace::current() {
-            let ended_at = clock::now();
             let slots = self.exemplar_slots();
             let bucket = bucket.unwrap_or(self.bounds_nanos.len());
             slots[bucket].write(&trace, nanos, ended_at);
@@ -327,6 +326,7 @@ fn seconds_to_nanos(seconds: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::{End, Recorder, Snapshot};
+    use crate::record::clock;
 
     fn snapshot(recorder: &Recorder) -> Snapshot {
         let mut snapshot = Snapshot::default();
@@ -337,13 +337,34 @@ mod tests {
     #[test]
     fn records_into_the_first_bucket_that_holds_the_value() {
         let recorder = Recorder::new(&[0.001, 0.01], None);
-        recorder.record(End::Returned, None, 1_000_000); // exactly 1 ms: le="0.001"
-        recorder.record(End::Failed, None, 1_000_001);
-        recorder.record(End::Panicked, None, 20_000_000); // only in +Inf
+        recorder.record(End::Returned, None, 1_000_000, clock::now()); // exactly 1 ms: le="0.001"
+        recorder.record(End::Failed, None, 1_000_001, clock::now());
+        recorder.record(End::Panicked, None, 20_000_000, clock::now()); // only in +Inf
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.by_end, [1, 1, 1, 0]);
         assert_eq!(snapshot.buckets, [1, 1]);
         assert_eq!(snapshot.sum_nanos, 22_000_001);
+    }
+
+    #[test]
+    fn native_buckets_count_each_call_once_whatever_thread_records_it() {
+        use crate::record::NativeLayout;
+        static LAYOUT: std::sync::LazyLock<NativeLayout> =
+            std::sync::LazyLock::new(|| NativeLayout::new(3, 160));
+        let recorder = Recorder::new(&[0.001], Some(&LAYOUT));
+        recorder.record(End::Returned, None, 1_000_000_000, clock::now()); // 1 s: index 0
+        std::thread::scope(|scope| {
+            for _ in 0..3 {
+                scope.spawn(|| recorder.record(End::Failed, None, 2_000_000_000, clock::now()));
+            }
+        });
+        recorder.record(End::Returned, None, 0, clock::now()); // the zero bucket
+        let snapshot = snapshot(&recorder);
+        let native = LAYOUT.buckets(&snapshot.native);
+        assert_eq!(native.zero_count, 1);
+        assert_eq!(native.buckets, [(0, 1), (8, 3)]);
+        assert_eq!(snapshot.total(), 5);
+        assert_eq!(snapshot.buckets, [1]); // only the 0 ns call is within 1 ms
     }
 
     #[test]
@@ -353,7 +374,7 @@ mod tests {
             for _ in 0..4 {
                 scope.spawn(|| {
                     for _ in 0..1_000 {
-                        recorder.record(End::Returned, None, 5);
+                        recorder.record(End::Returned, None, 5, clock::now());
                     }
                 });
             }
@@ -369,11 +390,11 @@ mod tests {
         recorder.start();
         recorder.start();
         recorder.start();
-        recorder.record(End::Returned, None, 1);
+        recorder.record(End::Returned, None, 1, clock::now());
         // Started here, ended on another thread: an async call that resumed
         // on another worker.
         std::thread::scope(|scope| {
-            scope.spawn(|| recorder.record(End::Abandoned, None, 1));
+            scope.spawn(|| recorder.record(End::Abandoned, None, 1, clock::now()));
         });
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.started, 3);
@@ -384,15 +405,15 @@ mod tests {
     #[test]
     fn tags_are_counted_per_end_up_to_a_cap() {
         let recorder = Recorder::new(&[1.0], None);
-        recorder.record(End::Failed, Some("not_found"), 1);
-        recorder.record(End::Failed, Some("not_found"), 1);
-        recorder.record(End::Returned, Some("not_found"), 1);
-        recorder.record(End::Failed, None, 1);
+        recorder.record(End::Failed, Some("not_found"), 1, clock::now());
+        recorder.record(End::Failed, Some("not_found"), 1, clock::now());
+        recorder.record(End::Returned, Some("not_found"), 1, clock::now());
+        recorder.record(End::Failed, None, 1, clock::now());
         let tags: Vec<&'static str> = (0..100)
             .map(|n| &*Box::leak(format!("tag_{n}").into_boxed_str()))
             .collect();
         for tag in &tags {
-            recorder.record(End::Failed, Some(tag), 1);
+            recorder.record(End::Failed, Some(tag), 1, clock::now());
         }
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.calls(End::Failed), 103);

@@ -13,6 +13,7 @@ static GLOBAL: CountingAllocator = CountingAllocator;
 
 fn main() {
     const CALLS: u64 = 100_000;
+    variants::configure();
     println!("| variant | allocations per call (after warm-up) |");
     println!("|---|---:|");
     for &(name, variant) in VARIANTS {

@@ -14,6 +14,7 @@ mod variants;
 use variants::VARIANTS;
 
 fn one_thread(c: &mut Criterion) {
+    variants::configure();
     let mut group = c.benchmark_group("per_call_1_thread");
     for &(name, variant) in VARIANTS {
         run(variant, 1_000); // first calls resolve statics

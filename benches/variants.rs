@@ -12,6 +12,12 @@ pub const VARIANTS: &[(&str, Variant)] = &[
     ("instant_now_x2", instant_only),
     ("rustok_metered_sync", metered_sync),
     ("rustok_metered_async", metered_async),
+    (
+        "rustok_metered_sync_classic_only",
+        metered_sync_classic_only,
+    ),
+    #[cfg(feature = "opentelemetry")]
+    ("rustok_metered_sync_in_span", metered_sync_in_span),
     ("prometheus_with_label_values", prometheus_with_label_values),
     ("prometheus_resolved", prometheus_resolved),
     ("autometrics_3", autometrics_3),
@@ -35,6 +41,61 @@ fn instant_only(x: u64) -> Result<u64, u64> {
 #[rustok_metrics::metered(module = "bench", op = "sync")]
 #[inline(never)]
 fn metered_sync(x: u64) -> Result<u64, u64> {
+    work(x)
+}
+
+/// Module settings the variants need, before their first call.
+pub fn configure() {
+    // Already set when a benchmark binary calls this twice: fine.
+    let _ = rustok_metrics::set_native_histograms("bench_classic", None);
+}
+
+/// The same function in a module without native histograms: the
+/// difference to `metered_sync` is what native buckets cost.
+#[rustok_metrics::metered(module = "bench_classic", op = "sync")]
+#[inline(never)]
+fn metered_sync_classic_only(x: u64) -> Result<u64, u64> {
+    work(x)
+}
+
+#[cfg(feature = "opentelemetry")]
+mod in_span {
+    use std::sync::LazyLock;
+
+    use opentelemetry::trace::{TraceContextExt, Tracer, TracerProvider};
+
+    static PROVIDER: LazyLock<opentelemetry_sdk::trace::SdkTracerProvider> =
+        LazyLock::new(|| opentelemetry_sdk::trace::SdkTracerProvider::builder().build());
+
+    thread_local! {
+        /// A sampled span, entered on this thread for as long as it lives.
+        static ENTERED: opentelemetry::ContextGuard = {
+            let span = PROVIDER.tracer("bench").start("request");
+            opentelemetry::Context::current_with_span(span).attach()
+        };
+    }
+
+    /// Keeps the thread inside the span (a thread-local read after the first
+    /// call).
+    #[inline(always)]
+    pub fn enter() {
+        ENTERED.with(|_| ());
+    }
+}
+
+/// `metered_sync`'s twin, called inside a sampled OpenTelemetry span: each
+/// call leaves an exemplar (the `opentelemetry` feature of this crate).
+#[cfg(feature = "opentelemetry")]
+#[inline(never)]
+fn metered_sync_in_span(x: u64) -> Result<u64, u64> {
+    in_span::enter();
+    metered_sync_traced(x)
+}
+
+#[cfg(feature = "opentelemetry")]
+#[rustok_metrics::metered(module = "bench", op = "sync_traced")]
+#[inline(never)]
+fn metered_sync_traced(x: u64) -> Result<u64, u64> {
     work(x)
 }
 

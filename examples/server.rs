@@ -79,7 +79,9 @@ fn options() -> Result<Options, String> {
                     .parse()
                     .ok()
                     .filter(|rate| (1..=10_000).contains(rate))
-                    .ok_or(format!("--traffic-rate {value}: give 1 to 10000 requests a second"))?;
+                    .ok_or(format!(
+                        "--traffic-rate {value}: give 1 to 10000 requests a second"
+                    ))?;
             }
             "--print-rules" => print_rules = true,
             "--help" | "-h" => {

@@ -42,7 +42,11 @@ fn save() {
 #[metered(module = "expo_trace", op = "fetch", kind = "page")]
 fn fetch(fail: bool) -> Result<(), ExpoError> {
     std::thread::sleep(std::time::Duration::from_millis(3));
-    if fail { Err(ExpoError::NotFound) } else { Ok(()) }
+    if fail {
+        Err(ExpoError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Runs `call` inside a sampled span of an OpenTelemetry SDK tracer
@@ -50,12 +54,14 @@ fn fetch(fail: bool) -> Result<(), ExpoError> {
 fn in_span(call: impl FnOnce()) -> (String, String) {
     use opentelemetry::trace::{TraceContextExt, Tracer, TracerProvider};
     let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
-    provider.tracer("exposition-test").in_span("request", |context| {
-        call();
-        let span = context.span();
-        let ids = span.span_context();
-        (ids.trace_id().to_string(), ids.span_id().to_string())
-    })
+    provider
+        .tracer("exposition-test")
+        .in_span("request", |context| {
+            call();
+            let span = context.span();
+            let ids = span.span_context();
+            (ids.trace_id().to_string(), ids.span_id().to_string())
+        })
 }
 
 fn render(format: Format) -> Vec<u8> {
@@ -326,7 +332,9 @@ fn exemplars_carry_the_trace_of_the_latest_call_in_openmetrics_and_protobuf() {
 
     let openmetrics = String::from_utf8(render(Format::OpenMetrics)).unwrap();
     let samples = parse_with_prometheus_client(&python, PythonParser::OpenMetrics, &openmetrics)
-        .unwrap_or_else(|error| panic!("prometheus_client refused our exemplars: {error}\n{openmetrics}"));
+        .unwrap_or_else(|error| {
+            panic!("prometheus_client refused our exemplars: {error}\n{openmetrics}")
+        });
     let protobuf: Vec<Sample> = decode_delimited(&render(Format::Protobuf))
         .unwrap()
         .into_iter()
@@ -340,26 +348,56 @@ fn exemplars_carry_the_trace_of_the_latest_call_in_openmetrics_and_protobuf() {
         let of = |name: &str, labels: &[(&str, &str)]| {
             samples
                 .iter()
-                .find(|s| s.name == name && labels.iter().all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v)))
+                .find(|s| {
+                    s.name == name
+                        && labels
+                            .iter()
+                            .all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v))
+                })
                 .unwrap_or_else(|| panic!("{format}: no {name} {labels:?}"))
         };
         // The success counter: the latest successful call in a span.
-        let success = of("rustok_expo_trace_operations_total", &[("status", "success")]);
-        let exemplar = success.exemplar.as_ref().unwrap_or_else(|| panic!("{format}: no exemplar on {success:?}"));
+        let success = of(
+            "rustok_expo_trace_operations_total",
+            &[("status", "success")],
+        );
+        let exemplar = success
+            .exemplar
+            .as_ref()
+            .unwrap_or_else(|| panic!("{format}: no exemplar on {success:?}"));
         assert_eq!(exemplar.labels["trace_id"], trace_id, "{format}");
         assert_eq!(exemplar.labels["span_id"], span_id, "{format}");
         assert_eq!(exemplar.labels["trace_id"].len(), 32);
-        assert_eq!(exemplar.value, 1.0, "{format}: a counter's exemplar counts one call");
+        assert_eq!(
+            exemplar.value, 1.0,
+            "{format}: a counter's exemplar counts one call"
+        );
         let age = now - exemplar.timestamp.expect("a timestamp");
         assert!((0.0..60.0).contains(&age), "{format}: exemplar {age} s old");
         // The error counter, tagged with its error kind, has its own.
-        let error = of("rustok_expo_trace_operations_total", &[("status", "error"), ("error_kind", "not_found")]);
-        assert_eq!(error.exemplar.as_ref().unwrap().labels["trace_id"], error_trace, "{format}");
+        let error = of(
+            "rustok_expo_trace_operations_total",
+            &[("status", "error"), ("error_kind", "not_found")],
+        );
+        assert_eq!(
+            error.exemplar.as_ref().unwrap().labels["trace_id"],
+            error_trace,
+            "{format}"
+        );
         // The bucket the 3 ms calls land in (le="0.005") holds the latest of them.
-        let bucket = of("rustok_expo_trace_operation_duration_seconds_bucket", &[("le", "0.005")]);
-        let exemplar = bucket.exemplar.as_ref().unwrap_or_else(|| panic!("{format}: no exemplar on {bucket:?}"));
+        let bucket = of(
+            "rustok_expo_trace_operation_duration_seconds_bucket",
+            &[("le", "0.005")],
+        );
+        let exemplar = bucket
+            .exemplar
+            .as_ref()
+            .unwrap_or_else(|| panic!("{format}: no exemplar on {bucket:?}"));
         assert_eq!(exemplar.labels["trace_id"], error_trace, "{format}");
-        assert!((0.003..0.005).contains(&exemplar.value), "{format}: {exemplar:?}");
+        assert!(
+            (0.003..0.005).contains(&exemplar.value),
+            "{format}: {exemplar:?}"
+        );
         // Only `_bucket` and `_total` samples carry exemplars.
         for sample in samples.iter().filter(|s| s.exemplar.is_some()) {
             assert!(
@@ -367,7 +405,10 @@ fn exemplars_carry_the_trace_of_the_latest_call_in_openmetrics_and_protobuf() {
                 "{format}: exemplar on {sample:?}"
             );
         }
-        let with_exemplars = samples.iter().filter(|s| s.name.starts_with("rustok_expo_trace_") && s.exemplar.is_some()).count();
+        let with_exemplars = samples
+            .iter()
+            .filter(|s| s.name.starts_with("rustok_expo_trace_") && s.exemplar.is_some())
+            .count();
         // success, error/not_found, and the one bucket all calls share.
         assert_eq!(with_exemplars, 3, "{format}");
     }
@@ -410,7 +451,12 @@ fn native_buckets_hold_every_call_in_its_exponential_bucket() {
             .filter(|(i, _)| (index - 1..=index).contains(i))
             .map(|(_, count)| count)
             .sum();
-        assert!(nearby > 0, "{duration} s: no call in ({}, {}]: {histogram:?}", bound(index - 2), bound(index));
+        assert!(
+            nearby > 0,
+            "{duration} s: no call in ({}, {}]: {histogram:?}",
+            bound(index - 2),
+            bound(index)
+        );
     }
     // The classic buckets of the same histogram are still there: the two
     // 1 ms calls (and perhaps the 2 ms one) within 2.5 ms, none within 1 ms.
@@ -420,11 +466,16 @@ fn native_buckets_hold_every_call_in_its_exponential_bucket() {
             .iter()
             .flat_map(|(_, _, samples)| samples)
             .find(|s| {
-                s.name == "rustok_expo_native_operation_duration_seconds_bucket" && s.labels["le"] == le
+                s.name == "rustok_expo_native_operation_duration_seconds_bucket"
+                    && s.labels["le"] == le
             })
             .map(|s| s.value)
     };
     assert_eq!(bucket("0.001"), Some(0.0));
-    assert!(matches!(bucket("0.0025"), Some(2.0 | 3.0)), "{:?}", bucket("0.0025"));
+    assert!(
+        matches!(bucket("0.0025"), Some(2.0 | 3.0)),
+        "{:?}",
+        bucket("0.0025")
+    );
     assert_eq!(bucket("+Inf"), Some(5.0));
 }

@@ -52,10 +52,12 @@ fn sleep_fixed() {
 fn in_span(call: impl FnOnce()) -> String {
     use opentelemetry::trace::{TraceContextExt, Tracer, TracerProvider};
     let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
-    provider.tracer("scrape-test").in_span("request", |context| {
-        call();
-        context.span().span_context().trace_id().to_string()
-    })
+    provider
+        .tracer("scrape-test")
+        .in_span("request", |context| {
+            call();
+            context.span().span_context().trace_id().to_string()
+        })
 }
 
 /// 99% of charges must succeed: a budget of 1%.
@@ -160,7 +162,10 @@ fn prometheus_stores_what_each_format_says() {
     ];
     // What a Prometheus without native histograms stores: classic buckets.
     let classic = [
-        (r#"rustok_expo_scrape_operation_duration_seconds_count{operation="publish"}"#, 12.0),
+        (
+            r#"rustok_expo_scrape_operation_duration_seconds_count{operation="publish"}"#,
+            12.0,
+        ),
         (
             r#"rustok_expo_scrape_operation_duration_seconds_bucket{operation="publish",le="+Inf"}"#,
             12.0,
@@ -223,7 +228,9 @@ fn prometheus_stores_what_each_format_says() {
     // The traced call's trace id, as an exemplar of its bucket and counter.
     wait_for("the exemplar to be stored", Duration::from_secs(60), || {
         exemplars
-            .query_exemplars(r#"rustok_expo_scrape_operation_duration_seconds_bucket{operation="publish"}"#)
+            .query_exemplars(
+                r#"rustok_expo_scrape_operation_duration_seconds_bucket{operation="publish"}"#,
+            )
             .contains(&format!("\"trace_id\":\"{traced}\""))
     });
     let on_counter = exemplars.query_exemplars(

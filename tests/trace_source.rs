@@ -40,12 +40,18 @@ fn a_set_trace_source_supplies_the_exemplars() {
         .find(|s| s.name == "rustok_trace_hook_operations_total" && s.labels["status"] == "success")
         .unwrap();
     assert_eq!(success.value, 2.0);
-    let exemplar = success.exemplar.as_ref().expect("the traced call's exemplar");
+    let exemplar = success
+        .exemplar
+        .as_ref()
+        .expect("the traced call's exemplar");
     assert_eq!(exemplar.labels["trace_id"], context.trace_id_hex());
     assert_eq!(exemplar.labels["span_id"], "0707070707070707");
     let bucket = samples
         .iter()
         .find(|s| s.name.ends_with("_bucket") && s.exemplar.is_some())
         .expect("a bucket with the exemplar");
-    assert_eq!(bucket.exemplar.as_ref().unwrap().labels["trace_id"], context.trace_id_hex());
+    assert_eq!(
+        bucket.exemplar.as_ref().unwrap().labels["trace_id"],
+        context.trace_id_hex()
+    );
 }

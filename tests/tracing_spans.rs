@@ -42,7 +42,12 @@ fn calls_inside_tracing_spans_carry_their_otel_trace_id() {
         .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("tracing-spans-test")));
     tracing::subscriber::with_default(subscriber, || {
         let request = tracing::info_span!("request");
-        let trace_id = request.context().span().span_context().trace_id().to_string();
+        let trace_id = request
+            .context()
+            .span()
+            .span_context()
+            .trace_id()
+            .to_string();
         request.in_scope(sync_call);
         assert_eq!(exemplar_trace_id("sync_call"), Some(trace_id));
 

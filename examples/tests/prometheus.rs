@@ -254,7 +254,11 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
     let layouts = r#"count(count by (le) (rustok_content_operation_duration_seconds_bucket{job="rustok",operation="create"}))"#;
     // The objectives' thresholds (50 and 100 ms) are default bounds already.
     let bounds = rustok_metrics::DEFAULT_DURATION_BUCKETS.len() as f64;
-    assert_eq!(prometheus.value(layouts), Some(bounds + 1.0), "the default bounds and +Inf");
+    assert_eq!(
+        prometheus.value(layouts),
+        Some(bounds + 1.0),
+        "the default bounds and +Inf"
+    );
     // HTTP metrics, by route template, never the raw path.
     let routes =
         r#"sum by (route, status) (rustok_http_requests_total{job="rustok",method="GET"})"#;
@@ -445,8 +449,11 @@ fn the_examples_traffic_has_native_histograms_and_exemplars() {
     // The services' stand-in storage takes 50 µs to 3 ms.
     assert!((1e-5..0.01).contains(&median), "median {median} s");
     assert!(
-        value(&native, "histogram_count(sum(rustok_http_request_duration_seconds))")
-            .is_some_and(|count| count > 0.0),
+        value(
+            &native,
+            "histogram_count(sum(rustok_http_request_duration_seconds))"
+        )
+        .is_some_and(|count| count > 0.0),
         "native HTTP histograms"
     );
 
@@ -465,12 +472,16 @@ fn the_examples_traffic_has_native_histograms_and_exemplars() {
         "rustok_http_request_duration_seconds_bucket",
         "rustok_commerce_operations_total",
     ] {
-        wait_for(&format!("exemplars of {family}"), Duration::from_secs(60), || {
-            let ids = trace_id(&exemplars.query_exemplars(family));
-            !ids.is_empty()
-                && ids
-                    .iter()
-                    .all(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
-        });
+        wait_for(
+            &format!("exemplars of {family}"),
+            Duration::from_secs(60),
+            || {
+                let ids = trace_id(&exemplars.query_exemplars(family));
+                !ids.is_empty()
+                    && ids
+                        .iter()
+                        .all(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+            },
+        );
     }
 }

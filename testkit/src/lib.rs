@@ -213,8 +213,15 @@ pub fn parse_with_prometheus_client(
         .lines()
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
-            let [_, name, labels, value, exemplar_labels, exemplar_value, exemplar_time] =
-                fields[..]
+            let [
+                _,
+                name,
+                labels,
+                value,
+                exemplar_labels,
+                exemplar_value,
+                exemplar_time,
+            ] = fields[..]
             else {
                 return Err(format!("unexpected parser output: {line}"));
             };

@@ -110,8 +110,8 @@ fn exemplar(fields: &Fields<'_>, number: u64) -> Result<Option<Exemplar>, String
         let pair = decode(raw)?;
         labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
     }
-    let timestamp = message(&exemplar, 3)?
-        .map(|time| uint(&time, 1) as f64 + uint(&time, 2) as f64 / 1e9);
+    let timestamp =
+        message(&exemplar, 3)?.map(|time| uint(&time, 1) as f64 + uint(&time, 2) as f64 / 1e9);
     Ok(Some(Exemplar {
         labels,
         value: double(&exemplar, 2),
@@ -174,7 +174,12 @@ pub fn decode_delimited(mut bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample
                         Some(counter) if kind == 0 => exemplar(counter, 2)?,
                         _ => None,
                     };
-                    push("", None, value.map_or(0.0, |m| double(&m, 1)), sample_exemplar);
+                    push(
+                        "",
+                        None,
+                        value.map_or(0.0, |m| double(&m, 1)),
+                        sample_exemplar,
+                    );
                 }
                 4 => {
                     let histogram = message(&metric, 7)?.ok_or("histogram missing")?;
@@ -302,7 +307,11 @@ pub fn native_histograms(mut bytes: &[u8], family: &str) -> Result<Vec<NativeHis
             // buckets after the end of the previous.
             let mut after_previous = 0_i64;
             for (number, &(offset, length)) in spans.iter().enumerate() {
-                let start = if number == 0 { offset } else { after_previous + offset };
+                let start = if number == 0 {
+                    offset
+                } else {
+                    after_previous + offset
+                };
                 for step in 0..i64::try_from(length).map_err(|e| e.to_string())? {
                     count += deltas.next().ok_or("fewer deltas than buckets")?;
                     let bucket_count = u64::try_from(count).map_err(|_| "negative count")?;

@@ -22,16 +22,29 @@ pub(crate) const MIN_SCHEMA: i8 = -4;
 pub(crate) const MAX_SCHEMA: i8 = 8;
 
 /// How a recorder lays out its native buckets.
+///
+/// A call finds its counter by scanning upper bounds in integer
+/// nanoseconds, first of each power of two, then of the buckets in it: the
+/// CPU predicts where such a scan stops (calls of one function take
+/// similar times), so the address of the counter the call increments is
+/// known early. Computing it from the duration's bits instead (a logarithm
+/// by leading zeros, or a search without branches) is fewer instructions,
+/// but the increment then waits on the clock read: 8 to 11 ns more per
+/// call, measured.
 #[derive(Debug)]
 pub(crate) struct NativeLayout {
     schema: i8,
-    /// For `schema > 0`: the mantissa bits of `2^(k/2^schema)` for
-    /// `k = 1..2^schema`, `0` first, so the number of them below a value's
-    /// mantissa is its bucket within its power of two.
-    thresholds: Box<[u64]>,
+    /// Per counter (the zero bucket first, at 0 ns), the largest duration in
+    /// nanoseconds it holds: `floor(2^(i / 2^schema) * 1e9)` for bucket
+    /// `i`, the last `u64::MAX`.
+    upper_nanos: Box<[u64]>,
+    /// The largest duration of each run of `2^schema` counters (one power
+    /// of two; one counter for negative schemas), from counter 1 on.
+    group_upper_nanos: Box<[u64]>,
+    /// Counters per group.
+    group: usize,
     /// The bucket index of counter 1 (counter 0 is the zero bucket).
     first_index: i32,
-    last_index: i32,
     max_buckets: usize,
 }
 
@@ -46,67 +59,66 @@ pub(crate) struct NativeBuckets {
     pub(crate) buckets: Vec<(i32, u64)>,
 }
 
-const MANTISSA_BITS: u32 = 52;
-const MANTISSA_MASK: u64 = (1 << MANTISSA_BITS) - 1;
-
 impl NativeLayout {
     /// `schema` in `MIN_SCHEMA..=MAX_SCHEMA`, `max_buckets` at least 1
     /// (the settings validate both).
     pub(crate) fn new(schema: i8, max_buckets: usize) -> Self {
         let schema = schema.clamp(MIN_SCHEMA, MAX_SCHEMA);
-        let per_power = 1_i32 << schema.max(0);
-        let thresholds = (0..per_power)
-            .map(|k| {
-                let bound = (f64::from(k) / f64::from(per_power)).exp2();
-                mantissa_bits(bound)
-            })
-            .collect();
         let (first_index, last_index) = if schema >= 0 {
+            let per_power = 1_i32 << schema;
             (MIN_EXPONENT * per_power + 1, MAX_EXPONENT * per_power)
         } else {
             let powers = 1_i32 << -schema;
             (MIN_EXPONENT / powers + 1, MAX_EXPONENT / powers)
         };
+        let width = f64::from(schema).exp2();
+        let upper_nanos: Box<[u64]> = std::iter::once(0)
+            .chain((first_index..last_index).map(|index| {
+                let seconds = (f64::from(index) / width).exp2();
+                // Saturates at both ends; bounds below 1 ns are 0.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let nanos = (seconds * 1e9).floor() as u64;
+                nanos
+            }))
+            .chain([u64::MAX])
+            .collect();
+        let group = 1_usize << schema.max(0);
+        let group_upper_nanos = upper_nanos[1..]
+            .chunks(group)
+            .map(|run| run.last().copied().unwrap_or(u64::MAX))
+            .collect();
         NativeLayout {
             schema,
-            thresholds,
+            upper_nanos,
+            group_upper_nanos,
+            group,
             first_index,
-            last_index,
             max_buckets: max_buckets.max(1),
         }
     }
 
     /// Counters a stripe needs: the zero bucket and the range.
     pub(crate) fn counters(&self) -> usize {
-        usize::try_from(self.last_index - self.first_index + 2).unwrap_or(0)
+        self.upper_nanos.len()
     }
 
-    /// The counter (0 for the zero bucket) a duration of `nanos` lands in.
+    /// The counter (0 for the zero bucket) a duration of `nanos` lands in:
+    /// its power of two, then its bucket in it, each found by a scan whose
+    /// exit the CPU predicts for durations like the last ones.
     #[inline]
     pub(crate) fn counter(&self, nanos: u64) -> usize {
-        #[allow(clippy::cast_precision_loss)]
-        let seconds = nanos as f64 / 1e9;
-        let bits = seconds.to_bits();
-        #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
-        let exponent = ((bits >> MANTISSA_BITS) & 0x7ff) as i32 - 1023;
-        if nanos == 0 || exponent < MIN_EXPONENT {
+        if nanos == 0 {
             return 0;
         }
-        let mantissa = bits & MANTISSA_MASK;
-        let index = if self.schema > 0 {
-            let within = self.thresholds.partition_point(|&t| t < mantissa);
-            // `within` is at most 2^8.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
-            let within = within as i32;
-            (exponent << self.schema) + within
-        } else {
-            let index = exponent + i32::from(mantissa != 0);
-            // ceil(index / 2^-schema), for negative indexes too.
-            let shift = -self.schema;
-            (index + (1 << shift) - 1) >> shift
-        };
-        let index = index.clamp(self.first_index, self.last_index);
-        usize::try_from(index - self.first_index + 1).unwrap_or(0)
+        // The last bounds are u64::MAX: both scans always find one.
+        let group = self
+            .group_upper_nanos
+            .iter()
+            .position(|&upper| nanos <= upper)
+            .unwrap_or(0);
+        let start = 1 + group * self.group;
+        let run = self.upper_nanos.get(start..).unwrap_or_default();
+        start + run.iter().position(|&upper| nanos <= upper).unwrap_or(0)
     }
 
     /// The populated buckets of `counts` (as laid out by [`counter`](Self::counter)),
@@ -150,11 +162,6 @@ fn merge_pairs(buckets: &mut Vec<(i32, u64)>) {
     *buckets = merged;
 }
 
-/// The mantissa bits of `value` in `[1, 2)`: 0 for 1.
-fn mantissa_bits(value: f64) -> u64 {
-    value.to_bits() & MANTISSA_MASK
-}
-
 #[cfg(test)]
 mod tests {
     use super::{MAX_SCHEMA, MIN_SCHEMA, NativeLayout};
@@ -167,6 +174,10 @@ mod tests {
         index
     }
 
+    fn layout_of(schema: i8) -> NativeLayout {
+        NativeLayout::new(schema, 160)
+    }
+
     fn index_of(layout: &NativeLayout, nanos: u64) -> i32 {
         let counter = layout.counter(nanos);
         assert!(counter > 0, "{nanos} ns is not in the zero bucket");
@@ -176,11 +187,11 @@ mod tests {
     #[test]
     fn every_schema_puts_values_where_the_definition_does() {
         for schema in MIN_SCHEMA..=MAX_SCHEMA {
-            let layout = NativeLayout::new(schema, 160);
+            let layout = layout_of(schema);
             let mut nanos = 1_u64;
             while nanos < 3_600_000_000_000 {
                 // Skip values within rounding of a bucket boundary.
-                let seconds = nanos as f64 / 1e9;
+                let seconds = nanos as f64 * 1e-9;
                 let exact = seconds.log2() * f64::from(schema).exp2();
                 if (exact - exact.round()).abs() > 1e-9 {
                     assert_eq!(
@@ -198,11 +209,11 @@ mod tests {
     fn powers_of_two_are_upper_bounds() {
         // 2^-20 s is not a whole number of nanoseconds; 2^-9 s ... neither:
         // use the layout directly with durations of exactly 1 s and 2 s.
-        let layout = NativeLayout::new(3, 160);
+        let layout = layout_of(3);
         assert_eq!(index_of(&layout, 1_000_000_000), 0);
         assert_eq!(index_of(&layout, 1_000_000_001), 1);
         assert_eq!(index_of(&layout, 2_000_000_000), 8);
-        let layout = NativeLayout::new(-1, 160);
+        let layout = layout_of(-1);
         assert_eq!(index_of(&layout, 1_000_000_000), 0);
         assert_eq!(index_of(&layout, 3_000_000_000), 1); // (1, 4]
         assert_eq!(index_of(&layout, 4_000_000_001), 2); // (4, 16]
@@ -210,7 +221,7 @@ mod tests {
 
     #[test]
     fn zero_and_values_out_of_range() {
-        let layout = NativeLayout::new(3, 160);
+        let layout = layout_of(3);
         assert_eq!(layout.counter(0), 0);
         // Far above 2^16 s: the top bucket.
         assert_eq!(layout.counter(u64::MAX), layout.counters() - 1);

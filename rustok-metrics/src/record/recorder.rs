@@ -190,24 +190,28 @@ impl Recorder {
         let native = self
             .native
             .map(|layout| self.native_start() + layout.counter(nanos));
-        let cells = bucket
-            .map(|index| FIRST_BUCKET + index)
-            .into_iter()
-            .chain(native);
         if let Some(slot) = thread_slot::current() {
             let stripe = self.owned_stripe(slot);
             // This thread is the stripe's only writer: a plain load and store.
             add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
             add_owned(stripe.cell(end.index()), 1, Ordering::Release);
-            for cell in cells {
-                add_owned(stripe.cell(cell), 1, Ordering::Release);
+            if let Some(bucket) = bucket {
+                add_owned(stripe.cell(FIRST_BUCKET + bucket), 1, Ordering::Release);
+            }
+            if let Some(native) = native {
+                add_owned(stripe.cell(native), 1, Ordering::Release);
             }
         } else {
             let stripe = self.shared_stripe();
             stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
             stripe.cell(end.index()).fetch_add(1, Ordering::Release);
-            for cell in cells {
-                stripe.cell(cell).fetch_add(1, Ordering::Release);
+            if let Some(bucket) = bucket {
+                stripe
+                    .cell(FIRST_BUCKET + bucket)
+                    .fetch_add(1, Ordering::Release);
+            }
+            if let Some(native) = native {
+                stripe.cell(native).fetch_add(1, Ordering::Release);
             }
         }
         let tagged = tag.map(|tag| {

@@ -7,7 +7,7 @@ pub use crate::build_info::register_build_info;
 pub use crate::label::{IntoKind, KindValue};
 pub use crate::module::{CallGuard, CallSite, Exit, SiteEntry};
 pub use crate::outcome::{Outcome, classify};
-pub use crate::question::{FromQuestion, Question};
+pub use crate::question::{FromQuestion, NoResidual, Question};
 pub use inventory;
 
 /// The outcome of a call that returned normally with a non-error value.

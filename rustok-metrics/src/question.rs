@@ -72,3 +72,23 @@ impl<T> FromQuestion<Option<Infallible>> for Option<T> {
         None
     }
 }
+
+/// A residual no `?` produces. Its impls give `Result` and `Option` a
+/// second candidate, so the compiler takes a `?`'s residual type from the
+/// expression instead of guessing it from the one impl (which, for an error
+/// type with no `From` impls of its own, turned "`From<E>` is not
+/// implemented" into a mismatched-types error inside the expansion).
+#[derive(Debug)]
+pub enum NoResidual {}
+
+impl<T, F> FromQuestion<NoResidual> for Result<T, F> {
+    fn from_residual(residual: NoResidual) -> Self {
+        match residual {}
+    }
+}
+
+impl<T> FromQuestion<NoResidual> for Option<T> {
+    fn from_residual(residual: NoResidual) -> Self {
+        match residual {}
+    }
+}

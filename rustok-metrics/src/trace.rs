@@ -50,13 +50,13 @@ impl TraceContext {
     /// The trace id as 32 lowercase hex digits, as exemplars carry it.
     #[must_use]
     pub fn trace_id_hex(&self) -> String {
-        String::from_utf8_lossy(&hex(&self.trace_id, &mut [0; 32])).into_owned()
+        String::from_utf8_lossy(hex(&self.trace_id, &mut [0; 32])).into_owned()
     }
 
     /// The span id as 16 lowercase hex digits.
     #[must_use]
     pub fn span_id_hex(&self) -> String {
-        String::from_utf8_lossy(&hex(&self.span_id, &mut [0; 16])).into_owned()
+        String::from_utf8_lossy(hex(&self.span_id, &mut [0; 16])).into_owned()
     }
 }
 

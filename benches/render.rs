@@ -3,8 +3,9 @@
 //! `error_kind` included) and encoded with `TextEncoder`:
 //!
 //! - 10, 100 and 1,000 operations of one kind;
-//! - 200 operations x 25 kinds (5,000 series of each family, about 95,000
-//!   lines), in each of our three formats.
+//! - 200 operations x 25 kinds (5,000 series of each family, about
+//!   120,000 lines with the default buckets), in each of our three formats
+//!   (protobuf with the native buckets too).
 //!
 //! `cargo bench -p rustok-metrics-benches --bench render`
 //!
@@ -68,7 +69,9 @@ fn baseline(operations: usize, kinds: usize) -> Registry {
     )
     .unwrap();
     let durations = HistogramVec::new(
-        HistogramOpts::new("baseline_operation_duration_seconds", "Durations."),
+        // The same bucket layout as ours, so both render the same lines.
+        HistogramOpts::new("baseline_operation_duration_seconds", "Durations.")
+            .buckets(rustok_metrics::DEFAULT_DURATION_BUCKETS.to_vec()),
         &["operation", "kind"],
     )
     .unwrap();

@@ -92,6 +92,17 @@
 //! its own name: renaming it in `Cargo.toml` (`metrics = { package =
 //! "rustok-metrics" }`) is not supported.
 //!
+//! # Latency
+//!
+//! The duration histograms have sub-millisecond classic buckets
+//! ([`DEFAULT_DURATION_BUCKETS`]) and native (exponential) buckets, which
+//! Prometheus scrapes over protobuf with `--enable-feature=native-histograms`
+//! ([`set_native_histograms`]). With the `opentelemetry` feature, a call that
+//! ends inside a sampled OpenTelemetry span (or a `tracing` span through
+//! `tracing-opentelemetry`) leaves its trace id as the exemplar of its bucket
+//! and of its `_total` sample, in OpenMetrics and protobuf;
+//! [`set_trace_source`] plugs in other tracers.
+//!
 //! # Cost
 //!
 //! A few tens of nanoseconds per call over the bare function (measured

@@ -131,4 +131,9 @@ pub(crate) trait Sink {
     fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>);
     fn summary(&mut self, labels: Labels<'_>, summary: &Summary<'_>);
     fn end_family(&mut self);
+    /// Whether it writes native buckets: reading them costs a pass over
+    /// every series' exponential counters, for nothing in the text formats.
+    fn wants_native(&self) -> bool {
+        false
+    }
 }

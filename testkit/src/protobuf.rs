@@ -95,6 +95,45 @@ fn message<'a>(fields: &Fields<'a>, number: u64) -> Result<Option<Fields<'a>>, S
     }
 }
 
+/// The label pairs in field `number` of `fields`, by name.
+fn label_pairs(fields: &Fields<'_>, number: u64) -> Result<BTreeMap<String, String>, String> {
+    let mut labels = BTreeMap::new();
+    for pair in all(fields, number) {
+        let Field::Bytes(raw) = pair else {
+            return Err("label is not a message".into());
+        };
+        let pair = decode(raw)?;
+        labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
+    }
+    Ok(labels)
+}
+
+/// The `MetricFamily` messages of a delimited stream, decoded.
+fn families(mut bytes: &[u8]) -> Result<Vec<Fields<'_>>, String> {
+    let mut families = Vec::new();
+    while !bytes.is_empty() {
+        let mut at = 0;
+        let len = usize::try_from(varint(bytes, &mut at)?).map_err(|e| e.to_string())?;
+        let body = bytes.get(at..at + len).ok_or("truncated family")?;
+        bytes = &bytes[at + len..];
+        families.push(decode(body)?);
+    }
+    Ok(families)
+}
+
+/// Each `Metric` of a family: its labels and its fields.
+fn metrics<'a>(family: &Fields<'a>) -> Result<Vec<(BTreeMap<String, String>, Fields<'a>)>, String> {
+    all(family, 4)
+        .map(|metric| {
+            let Field::Bytes(raw) = metric else {
+                return Err("metric is not a message".to_owned());
+            };
+            let metric = decode(raw)?;
+            Ok((label_pairs(&metric, 1)?, metric))
+        })
+        .collect()
+}
+
 /// The `Exemplar` message in field `number` of `fields`, if any: labels,
 /// value, and its `google.protobuf.Timestamp` as seconds.
 #[allow(clippy::cast_precision_loss)]
@@ -102,14 +141,7 @@ fn exemplar(fields: &Fields<'_>, number: u64) -> Result<Option<Exemplar>, String
     let Some(exemplar) = message(fields, number)? else {
         return Ok(None);
     };
-    let mut labels = BTreeMap::new();
-    for pair in all(&exemplar, 1) {
-        let Field::Bytes(raw) = pair else {
-            return Err("exemplar label is not a message".into());
-        };
-        let pair = decode(raw)?;
-        labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
-    }
+    let labels = label_pairs(&exemplar, 1)?;
     let timestamp =
         message(&exemplar, 3)?.map(|time| uint(&time, 1) as f64 + uint(&time, 2) as f64 / 1e9);
     Ok(Some(Exemplar {
@@ -127,30 +159,13 @@ fn exemplar(fields: &Fields<'_>, number: u64) -> Result<Option<Exemplar>, String
 /// # Errors
 /// What is malformed.
 #[allow(clippy::cast_precision_loss)]
-pub fn decode_delimited(mut bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample>)>, String> {
-    let mut families = Vec::new();
-    while !bytes.is_empty() {
-        let mut at = 0;
-        let len = usize::try_from(varint(bytes, &mut at)?).map_err(|e| e.to_string())?;
-        let body = bytes.get(at..at + len).ok_or("truncated family")?;
-        bytes = &bytes[at + len..];
-        let family = decode(body)?;
+pub fn decode_delimited(bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample>)>, String> {
+    let mut decoded = Vec::new();
+    for family in families(bytes)? {
         let name = text(&family, 1)?.to_owned();
         let kind = uint(&family, 3);
         let mut samples = Vec::new();
-        for metric in all(&family, 4) {
-            let Field::Bytes(raw) = metric else {
-                return Err("metric is not a message".into());
-            };
-            let metric = decode(raw)?;
-            let mut labels = BTreeMap::new();
-            for pair in all(&metric, 1) {
-                let Field::Bytes(raw) = pair else {
-                    return Err("label is not a message".into());
-                };
-                let pair = decode(raw)?;
-                labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
-            }
+        for (labels, metric) in metrics(&family)? {
             let mut push = |suffix: &str,
                             extra: Option<(&str, String)>,
                             value: f64,
@@ -220,9 +235,9 @@ pub fn decode_delimited(mut bytes: &[u8]) -> Result<Vec<(String, u64, Vec<Sample
                 other => return Err(format!("metric type {other}")),
             }
         }
-        families.push((name, kind, samples));
+        decoded.push((name, kind, samples));
     }
-    Ok(families)
+    Ok(decoded)
 }
 
 /// A native histogram as read from the wire.
@@ -254,30 +269,13 @@ fn unzigzag(value: u64) -> i64 {
 ///
 /// # Errors
 /// What is malformed.
-pub fn native_histograms(mut bytes: &[u8], family: &str) -> Result<Vec<NativeHistogram>, String> {
+pub fn native_histograms(bytes: &[u8], family: &str) -> Result<Vec<NativeHistogram>, String> {
     let mut found = Vec::new();
-    while !bytes.is_empty() {
-        let mut at = 0;
-        let len = usize::try_from(varint(bytes, &mut at)?).map_err(|e| e.to_string())?;
-        let body = bytes.get(at..at + len).ok_or("truncated family")?;
-        bytes = &bytes[at + len..];
-        let decoded = decode(body)?;
+    for decoded in families(bytes)? {
         if text(&decoded, 1)? != family {
             continue;
         }
-        for metric in all(&decoded, 4) {
-            let Field::Bytes(raw) = metric else {
-                return Err("metric is not a message".into());
-            };
-            let metric = decode(raw)?;
-            let mut labels = BTreeMap::new();
-            for pair in all(&metric, 1) {
-                let Field::Bytes(raw) = pair else {
-                    return Err("label is not a message".into());
-                };
-                let pair = decode(raw)?;
-                labels.insert(text(&pair, 1)?.to_owned(), text(&pair, 2)?.to_owned());
-            }
+        for (labels, metric) in metrics(&decoded)? {
             let histogram = message(&metric, 7)?.ok_or("histogram missing")?;
             let mut spans = Vec::new();
             for span in all(&histogram, 12) {

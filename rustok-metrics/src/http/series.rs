@@ -146,11 +146,12 @@ impl OwnFamily for HttpFamilies {
             .iter()
             .map(|((method, route), recorder)| (*method, *route, recorder));
         let other = ("other", "other", &series.other_routes);
+        let with_native = sink.wants_native();
         let snapshots: Vec<(&str, &str, Snapshot)> = routes
             .chain([other])
             .map(|(method, route, recorder)| {
                 let mut snapshot = Snapshot::default();
-                recorder.add_to(&mut snapshot);
+                recorder.add_to(&mut snapshot, with_native);
                 (method, route, snapshot)
             })
             .filter(|(_, route, snapshot)| snapshot.total() > 0 || *route != "other")
@@ -173,7 +174,7 @@ impl OwnFamily for HttpFamilies {
                 Some(*running)
             }));
             cumulative.resize(BOUNDS.len(), snapshot.buckets.iter().sum());
-            let native = NATIVE.buckets(&snapshot.native);
+            let native = with_native.then(|| NATIVE.buckets(&snapshot.native));
             sink.histogram(
                 &[("method", method), ("route", route)],
                 &Histogram {
@@ -183,7 +184,7 @@ impl OwnFamily for HttpFamilies {
                     sum: snapshot.sum_seconds(),
                     timestamp_ms: None,
                     exemplars: &snapshot.bucket_exemplars,
-                    native: Some(&native),
+                    native: native.as_ref(),
                 },
             );
         }

@@ -61,13 +61,14 @@ struct Totals {
 pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: bool) {
     // Keyed (kind, operation), the order of the labels' names.
     let mut series: BTreeMap<(Label, Label), Totals> = BTreeMap::new();
+    let with_native = sink.wants_native() && module.native_layout().is_some();
     // Sites that share labels (two functions with one `op`) add up.
     for site in module.sites() {
         let operation = site.operation().operation();
         site.for_each_kind(|kind, recorder| {
             let totals = series.entry((kind.into(), operation.into())).or_default();
             if let Some(recorder) = recorder {
-                recorder.add_to(&mut totals.sites);
+                recorder.add_to(&mut totals.sites, with_native);
             }
         });
     }
@@ -144,7 +145,7 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
         // any is classic only, so its native count never falls short.
         let native = module
             .native_layout()
-            .filter(|_| *hand_count == 0)
+            .filter(|_| with_native && *hand_count == 0)
             .map(|layout| layout.buckets(&totals.sites.native));
         cumulative.clear();
         let mut running = 0;

@@ -261,8 +261,9 @@ impl Recorder {
     }
 
     /// Adds this recorder's counts into `into`, which must have as many
-    /// buckets (all recorders of a family do).
-    pub(crate) fn add_to(&self, into: &mut Snapshot) {
+    /// buckets (all recorders of a family do); the native buckets only
+    /// `with_native` (the text formats have no use for them).
+    pub(crate) fn add_to(&self, into: &mut Snapshot, with_native: bool) {
         if let Some(tags) = self.tags.get() {
             tags.add_to(&mut into.tagged, &mut into.tagged_exemplars);
         }
@@ -270,7 +271,10 @@ impl Recorder {
             self.add_exemplars(slots, into);
         }
         into.buckets.resize(self.bounds_nanos.len(), 0);
-        let native_counters = self.native.map_or(0, NativeLayout::counters);
+        let native_counters = self
+            .native
+            .filter(|_| with_native)
+            .map_or(0, NativeLayout::counters);
         into.native.resize(native_counters, 0);
         let native_start = self.native_start();
         // A call that finished before this read happened-before it, and so did
@@ -334,7 +338,7 @@ mod tests {
 
     fn snapshot(recorder: &Recorder) -> Snapshot {
         let mut snapshot = Snapshot::default();
-        recorder.add_to(&mut snapshot);
+        recorder.add_to(&mut snapshot, true);
         snapshot
     }
 

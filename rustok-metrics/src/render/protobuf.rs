@@ -141,6 +141,10 @@ impl Sink for ProtobufEncoder<'_> {
         });
     }
 
+    fn wants_native(&self) -> bool {
+        true
+    }
+
     fn end_family(&mut self) {
         let length = self.out.len() - self.family_start;
         insert_varint(self.out, self.family_start, length as u64);

@@ -15,9 +15,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CRITERION = ROOT / "target" / "criterion"
 ORDER = [
     "bare", "instant_now_x2", "rustok_metered_sync", "rustok_metered_async",
+    "rustok_metered_sync_classic_only", "rustok_metered_sync_in_span",
     "prometheus_with_label_values", "prometheus_resolved", "autometrics_3",
     "metered_0_9", "metrics_0_24",
 ]
+# Finite bounds of rustok_metrics::DEFAULT_DURATION_BUCKETS.
+BUCKETS = 16
 
 
 def median_ns(group, variant):
@@ -62,7 +65,8 @@ def render_table():
         if base is None:
             continue
         series = ops * kinds
-        text_lines = series * 4 + series * 14 + 4  # 4 statuses; 11 buckets, +Inf, _sum, _count; HELP/TYPE
+        # 4 statuses; the buckets, +Inf, _sum, _count; in flight; HELP/TYPE of 3 families
+        text_lines = series * 4 + series * (BUCKETS + 3) + series + 6
         for variant, label in RENDER_FORMATS:
             ours = median_ns(group, variant)
             if ours is None:

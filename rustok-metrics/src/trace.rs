@@ -73,6 +73,14 @@ pub(crate) fn hex<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o [u8] {
 /// Where trace contexts come from: a plain function, called at the end of
 /// every metered call and HTTP request, so it must be cheap and must not
 /// block.
+///
+/// ```
+/// use rustok_metrics::{TraceContext, TraceSource};
+///
+/// let none: TraceSource = || None;
+/// let fixed: TraceSource = || TraceContext::new([1; 16], [2; 8]);
+/// assert!(none().is_none() && fixed().is_some());
+/// ```
 pub type TraceSource = fn() -> Option<TraceContext>;
 
 static SOURCE: OnceLock<TraceSource> = OnceLock::new();

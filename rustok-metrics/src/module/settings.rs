@@ -33,6 +33,12 @@ impl Default for Settings {
 /// Prometheus' standard service buckets (`0.005` to `10`) with five
 /// sub-millisecond to millisecond bounds below them, `0.0001` to `0.0025`,
 /// where service methods that do not wait on the network spend their time.
+///
+/// ```
+/// // Every standard bound is kept, so queries on le="0.5" keep working.
+/// assert!(rustok_metrics::DEFAULT_DURATION_BUCKETS.contains(&0.5));
+/// assert_eq!(rustok_metrics::DEFAULT_DURATION_BUCKETS[0], 0.0001);
+/// ```
 pub const DEFAULT_DURATION_BUCKETS: [f64; 16] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
     5.0, 10.0,

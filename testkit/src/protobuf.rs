@@ -10,6 +10,9 @@ use crate::{Exemplar, Sample};
 /// A decoded message: every field by number, in order.
 type Fields<'a> = Vec<(u64, Field<'a>)>;
 
+/// Label pairs by name.
+type Labels = BTreeMap<String, String>;
+
 #[derive(Clone, Copy, Debug)]
 enum Field<'a> {
     Varint(u64),
@@ -96,7 +99,7 @@ fn message<'a>(fields: &Fields<'a>, number: u64) -> Result<Option<Fields<'a>>, S
 }
 
 /// The label pairs in field `number` of `fields`, by name.
-fn label_pairs(fields: &Fields<'_>, number: u64) -> Result<BTreeMap<String, String>, String> {
+fn label_pairs(fields: &Fields<'_>, number: u64) -> Result<Labels, String> {
     let mut labels = BTreeMap::new();
     for pair in all(fields, number) {
         let Field::Bytes(raw) = pair else {
@@ -122,7 +125,7 @@ fn families(mut bytes: &[u8]) -> Result<Vec<Fields<'_>>, String> {
 }
 
 /// Each `Metric` of a family: its labels and its fields.
-fn metrics<'a>(family: &Fields<'a>) -> Result<Vec<(BTreeMap<String, String>, Fields<'a>)>, String> {
+fn metrics<'a>(family: &Fields<'a>) -> Result<Vec<(Labels, Fields<'a>)>, String> {
     all(family, 4)
         .map(|metric| {
             let Field::Bytes(raw) = metric else {

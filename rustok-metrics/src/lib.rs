@@ -118,8 +118,9 @@
 
 // The layout, one concept per folder, arrows pointing one way:
 //
-// - `record/`: recording calls (clock, per-thread stripes, the guard). Knows
-//   nothing of Prometheus, modules or label names.
+// - `record/`: recording calls (clock, per-thread stripes with classic and
+//   native buckets, exemplar slots, the guard). Knows nothing of Prometheus,
+//   modules or label names; takes trace contexts from `trace`.
 // - `module/`: a module's families, its call sites, the catalogue and the
 //   settings; uses `record`, `registry` and `proto`.
 // - `http/` (feature `axum`): the endpoint and the HTTP layer; uses
@@ -128,8 +129,9 @@
 //   Prometheus rules and the review file; uses `module`.
 // - `platform/`: the RusToK platform's business gauges; `compat`: the old
 //   static names, deprecated.
-// - `model`: the exposition's data model (family heads, samples, the `Sink`
-//   every encoder implements); a leaf.
+// - `model`: the exposition's data model (family heads, samples with their
+//   exemplars and native buckets, the `Sink` every encoder implements);
+//   uses the value types of `record` and `trace`.
 // - `registry` (the process registry and how our families get into it) and
 //   `proto` (our families as `prometheus` objects, for `gather()`).
 // - `render/`: one encoder per format (text 0.0.4, OpenMetrics, protobuf),

@@ -24,6 +24,7 @@ const EXERCISED: &[&str] = &[
     "clippy::needless_pass_by_value",
     "clippy::unused_self",
     "clippy::unused_async",
+    "clippy::await_holding_lock",
     "clippy::unnecessary_wraps",
     "clippy::needless_return",
     "clippy::missing_errors_doc",

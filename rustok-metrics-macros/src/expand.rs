@@ -23,11 +23,14 @@
 //!     noted!(tail)
 //! }
 //! ```
-//! where `noted!(e)` is `{ let value: Ret = e; exit.returns(status_of!(&value)); value }`,
+//! where `noted!(e)` is `exit.noted({ let value: Ret = e; value }, |value| status_of!(value))`,
 //! and `Ok(x)`/`Some(x)`, always a success, become `Ok(exit.returns_ok(x))`
 //! (`Ok(())` stays as written, noted just before), so clippy still reads the
 //! exits the user wrote. Arguments named `_x` are moved into the body
-//! (`let _x = _x;`) to drop inside the measured call, as they would.
+//! (`let _x = _x;`) to drop inside the measured call, as they would. In an
+//! `async fn`, each `fut.await` becomes `awaiting(fut, exit.suspended()).await`,
+//! so a future dropped while suspended (its caller unwinding) is not taken
+//! for one that panicked.
 //!
 //! A sync function returning `()` or `impl Trait` needs none of the noting:
 //! any exit that is not a panic is a success, so its body is left as written.
@@ -240,16 +243,19 @@ fn measure_whole(
     };
     let measured = if is_async {
         quote! {
-            async move {
-                if let ::core::option::Option::Some(#value) =
-                    ::rustok_metrics::__private::output_hint::<#output>()
-                {
-                    return #value;
-                }
-                let #value: #output = #body;
-                #[allow(unreachable_code)]
-                #value
-            }
+            ::rustok_metrics::__private::awaiting(
+                async move {
+                    if let ::core::option::Option::Some(#value) =
+                        ::rustok_metrics::__private::output_hint::<#output>()
+                    {
+                        return #value;
+                    }
+                    let #value: #output = #body;
+                    #[allow(unreachable_code)]
+                    #value
+                },
+                #exit.suspended(),
+            )
             .await
         }
     } else {
@@ -290,8 +296,13 @@ struct Exits<'a> {
 }
 
 impl Exits<'_> {
-    /// `{ let value: Ret = expr; exit.returns(status_of!(&value)); value }`,
-    /// or for `Ok(x)` and `Some(x)`, whose status is known, `Ok(exit.ok(x))`:
+    /// `exit.noted({ let value: Ret = expr; value }, |value| status_of!(value))`,
+    /// with `status_of!`'s traits imported just before so that the closure
+    /// is one method call: the body's locals are last used in the statement
+    /// that binds `value`, and only paths follow it there, so clippy's
+    /// `significant_drop_tightening` sees what it sees in the plain
+    /// function. Or for `Ok(x)` and `Some(x)`, whose status is known,
+    /// `Ok(exit.ok(x))`:
     /// the exit stays a call of `Ok`, as clippy's `unnecessary_wraps` reads it.
     /// The block carries the span of `expr`, so a lint about it (such as
     /// `unreachable_code`) points at the user's code.
@@ -323,12 +334,30 @@ impl Exits<'_> {
         if starts_with_attribute(&expr) {
             expr = syn::parse_quote_spanned!(expr.span()=> { #expr });
         }
+        // The import and the classifying closure are ours alone, at the
+        // attribute: clippy knows them as macro output (their `&&` is the
+        // autoref specialisation of `status_of!`, not a needless borrow).
+        let classified = &self.locals.value;
+        let classify_traits = quote! {
+            #[allow(unused_imports)]
+            use ::rustok_metrics::__private::classify::{
+                ClassifyError as _, ClassifyLabelledError as _, ClassifyOther as _,
+            };
+        };
+        let classify = quote! {
+            |#classified| (&&::rustok_metrics::__private::classify::Classify(#classified)).__rustok_outcome()
+        };
         syn::parse_quote_spanned! {expr.span()=> {
-            let #value: #output = #expr;
+            #classify_traits
             #[allow(unreachable_code)]
-            #exit.returns(::rustok_metrics::__private::status_of!(&#value));
-            #[allow(unreachable_code)]
-            #value
+            #exit.noted(
+                {
+                    let #value: #output = #expr;
+                    #[allow(unreachable_code)]
+                    #value
+                },
+                #classify,
+            )
         }}
     }
 
@@ -364,6 +393,16 @@ impl VisitMut for Exits<'_> {
         match expr {
             // Their `return` and `?` leave them, not the function.
             Expr::Closure(_) | Expr::Async(_) | Expr::Const(_) => {}
+            Expr::Await(awaited) => {
+                syn::visit_mut::visit_expr_await_mut(self, awaited);
+                self.rewritten += 1;
+                let exit = &self.locals.exit;
+                let future = &awaited.base;
+                let at = awaited.await_token.span;
+                *expr = syn::parse_quote_spanned! {at=>
+                    ::rustok_metrics::__private::awaiting(#future, #exit.suspended()).await
+                };
+            }
             Expr::Return(ret) => {
                 syn::visit_mut::visit_expr_return_mut(self, ret);
                 self.rewritten += 1;

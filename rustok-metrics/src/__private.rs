@@ -5,7 +5,7 @@
 pub use crate::__rustok_metrics_status_of as status_of;
 pub use crate::build_info::register_build_info;
 pub use crate::label::{IntoKind, KindValue};
-pub use crate::module::{CallGuard, CallSite, Exit, SiteEntry};
+pub use crate::module::{CallGuard, CallSite, Exit, SiteEntry, Suspended, awaiting};
 pub use crate::outcome::{Outcome, classify};
 pub use crate::question::{FromQuestion, NoResidual, Question};
 pub use inventory;

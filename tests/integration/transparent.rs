@@ -385,3 +385,87 @@ fn an_argument_kept_for_its_drop_drops_inside_the_measured_call() {
         [0, 0, 1, 0]
     );
 }
+
+/// Pending on its first poll, ready on the next: one suspension.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if self.0 {
+            std::task::Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+}
+
+fn poll_once<F: Future>(future: Pin<&mut F>) -> std::task::Poll<F::Output> {
+    future.poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+}
+
+#[metered(module = "it_transparent", op = "suspended_unwind")]
+async fn suspends_once() -> u32 {
+    YieldOnce(false).await;
+    3
+}
+
+/// A macro the attribute cannot see into: the body is measured as a whole.
+macro_rules! opaque {
+    ($value:expr) => {
+        $value
+    };
+}
+
+#[metered(module = "it_transparent", op = "suspended_unwind_whole")]
+async fn suspends_once_behind_a_macro() -> Result<u32, String> {
+    YieldOnce(false).await;
+    Ok(opaque!(4))
+}
+
+#[metered(module = "it_transparent", op = "panics_after_resuming")]
+async fn panics_after_resuming() -> u32 {
+    YieldOnce(false).await;
+    panic!("after the await")
+}
+
+#[test]
+fn a_suspended_future_dropped_while_its_caller_unwinds_is_cancelled() {
+    let result = catch_unwind(|| {
+        let mut plain = Box::pin(suspends_once());
+        let mut whole = Box::pin(suspends_once_behind_a_macro());
+        assert!(poll_once(plain.as_mut()).is_pending());
+        assert!(poll_once(whole.as_mut()).is_pending());
+        panic!("the caller's own panic: both futures drop while it unwinds");
+    });
+    assert!(result.is_err());
+    let after_unwind = scrape();
+    assert_eq!(
+        after_unwind.statuses("it_transparent", "suspended_unwind"),
+        [0, 0, 0, 1]
+    );
+    assert_eq!(
+        after_unwind.statuses("it_transparent", "suspended_unwind_whole"),
+        [0, 0, 0, 1]
+    );
+    // A body that panics after it resumed is still the call's panic.
+    let result = catch_unwind(|| {
+        let mut future = Box::pin(panics_after_resuming());
+        assert!(poll_once(future.as_mut()).is_pending());
+        let _ = poll_once(future.as_mut());
+    });
+    assert!(result.is_err());
+    assert_eq!(
+        scrape().statuses("it_transparent", "panics_after_resuming"),
+        [0, 0, 1, 0]
+    );
+    // And a suspended one resumed to the end succeeds.
+    assert_eq!(block_on(suspends_once()), 3);
+    assert_eq!(
+        scrape().statuses("it_transparent", "suspended_unwind"),
+        [1, 0, 0, 1]
+    );
+}

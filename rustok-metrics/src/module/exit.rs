@@ -1,6 +1,9 @@
 //! The guard generated code keeps for one metered call.
 
 use std::cell::Cell;
+use std::future::{Future, IntoFuture, poll_fn};
+use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::call_site::CallGuard;
 use crate::outcome::Outcome;
@@ -12,14 +15,40 @@ use crate::record::{End, Started};
 /// Each way out of the body notes its outcome with [`returns`](Self::returns);
 /// the call is recorded when `Exit` drops, after the body's own locals, so a
 /// panic in their `Drop` counts as the call's. Dropped while a panic unwinds
-/// that began after the call started: `panic`; dropped without a noted
-/// outcome otherwise (a future dropped between polls): `cancelled`.
+/// that began after the call started: `panic`, unless the call is an `async`
+/// one suspended at an `.await` (see [`awaiting`]): then its caller is
+/// unwinding, not the call, and it is `cancelled`, as is any call dropped
+/// without a noted outcome (a future dropped between polls).
 #[must_use = "a call is recorded when its `Exit` drops"]
 pub struct Exit {
     started: Started,
     outcome: Cell<Option<Outcome>>,
     /// Started while a panic was already unwinding (called from a `Drop`).
     started_unwinding: bool,
+    suspended: Suspended,
+}
+
+/// Whether an `async` call is suspended at an `.await`: set while the
+/// awaited future is pending, cleared when it is polled again. Shared with
+/// [`awaiting`] across the await, so it is an atomic (the future stays
+/// `Send`). Generated code only.
+#[derive(Debug, Default)]
+pub struct Suspended(AtomicBool);
+
+/// `future.await` as generated code writes it in a metered `async fn`: the
+/// same await, noting on the call's [`Suspended`] while `future` is pending.
+/// Generated code only.
+pub async fn awaiting<F: IntoFuture>(future: F, suspended: &Suspended) -> F::Output {
+    let mut future = pin!(future.into_future());
+    poll_fn(|cx| {
+        suspended.0.store(false, Ordering::Relaxed);
+        let poll = future.as_mut().poll(cx);
+        if poll.is_pending() {
+            suspended.0.store(true, Ordering::Relaxed);
+        }
+        poll
+    })
+    .await
 }
 
 impl Exit {
@@ -30,7 +59,14 @@ impl Exit {
             started: call.into_guard().into_started(),
             outcome: Cell::new(None),
             started_unwinding: std::thread::panicking(),
+            suspended: Suspended::default(),
         }
+    }
+
+    /// Where this call notes that it is suspended at an `.await`.
+    #[inline]
+    pub fn suspended(&self) -> &Suspended {
+        &self.suspended
     }
 
     /// A sync call that cannot return an error: every normal exit succeeds.
@@ -49,6 +85,17 @@ impl Exit {
         value
     }
 
+    /// Notes how the call ends from the value it returns (`outcome` reads
+    /// it), and passes the value on: one expression, so the body's own
+    /// locals are last used in it and nothing of ours runs after that use
+    /// (clippy's `significant_drop_tightening` would otherwise ask the user
+    /// to drop a guard early).
+    #[inline]
+    pub fn noted<T, F: FnOnce(&T) -> Outcome>(&self, value: T, outcome: F) -> T {
+        self.returns(outcome(&value));
+        value
+    }
+
     /// Notes how the call is about to end.
     #[inline]
     pub fn returns(&self, outcome: Outcome) {
@@ -59,7 +106,8 @@ impl Exit {
 impl Drop for Exit {
     #[inline]
     fn drop(&mut self) {
-        let panicked = std::thread::panicking() && !self.started_unwinding;
+        let suspended = self.suspended.0.load(Ordering::Relaxed);
+        let panicked = std::thread::panicking() && !self.started_unwinding && !suspended;
         let (end, error_kind) = match self.outcome.get() {
             _ if panicked => (End::Panicked, None),
             Some(outcome) => outcome.end(),

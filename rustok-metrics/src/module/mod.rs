@@ -23,7 +23,7 @@ pub use by_hand::{DurationObserver, OperationCounter, OperationDurations, Operat
 pub use call_site::{CallGuard, CallSite, SiteEntry};
 pub use catalogue::{Operation, duplicate_operations, operations};
 pub use directory::module_metrics;
-pub use exit::Exit;
+pub use exit::{Exit, Suspended, awaiting};
 pub use families::ModuleMetrics;
 pub use settings::{
     DEFAULT_DURATION_BUCKETS, DEFAULT_LABEL_CAP, MAX_LABEL_CAP, NativeHistograms,

@@ -35,6 +35,20 @@ pub async fn metered_no_await(x: u32) -> u32 {
     x + 1
 }
 
+// await_holding_lock: the awaits of a metered `async fn` are rewritten, and
+// clippy still sees the guard held across them.
+pub async fn plain_holds_lock(lock: &std::sync::Mutex<u32>) -> u32 {
+    let guard = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    std::future::ready(()).await;
+    *guard
+}
+#[metered(module = "parity", op = "holds_lock")]
+pub async fn metered_holds_lock(lock: &std::sync::Mutex<u32>) -> u32 {
+    let guard = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    std::future::ready(()).await;
+    *guard
+}
+
 // unnecessary_wraps (private), needless_return
 fn plain_wraps(x: u32) -> Result<u32, Fail> {
     if x > 3 {

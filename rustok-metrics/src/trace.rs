@@ -174,19 +174,10 @@ mod tests {
     #[test]
     fn hex_is_lowercase_and_full_width() {
         assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff], &mut [0; 8]), b"000fa0ff");
-        let context = TraceContext::new(
-            [0; 15]
-                .into_iter()
-                .chain([1])
-                .collect::<Vec<_>>()
-                .try_into()
-                .unwrap(),
-            [2; 8],
-        );
-        assert_eq!(
-            context.unwrap().trace_id_hex(),
-            format!("{}01", "0".repeat(30))
-        );
+        let mut trace_id = [0; 16];
+        trace_id[15] = 1;
+        let context = TraceContext::new(trace_id, [2; 8]).unwrap();
+        assert_eq!(context.trace_id_hex(), format!("{}01", "0".repeat(30)));
     }
 
     #[test]

@@ -228,7 +228,8 @@ impl Recorder {
         }
     }
 
-    #[cold]
+    /// The exemplar slots, made on the first call inside a trace.
+    #[inline]
     fn exemplar_slots(&self) -> &[ExemplarSlot] {
         self.exemplars.get_or_init(|| {
             (0..self.bounds_nanos.len() + 1 + End::COUNT)

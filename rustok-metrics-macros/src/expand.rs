@@ -207,6 +207,18 @@ fn note_exits(
             let #exit = ::rustok_metrics::__private::Exit::new(#start);
         },
     );
+    // `status_of!`'s traits for every noted exit (see `Exits::noted`): an
+    // anonymous import, first in the body, so it names nothing the body
+    // could see and comes after no statement.
+    stmts.insert(
+        0,
+        syn::parse_quote! {
+            #[allow(unused_imports)]
+            use ::rustok_metrics::__private::classify::{
+                ClassifyError as _, ClassifyLabelledError as _, ClassifyOther as _,
+            };
+        },
+    );
     block.stmts = stmts;
     Ok(())
 }
@@ -297,8 +309,8 @@ struct Exits<'a> {
 
 impl Exits<'_> {
     /// `exit.noted({ let value: Ret = expr; value }, |value| status_of!(value))`,
-    /// with `status_of!`'s traits imported just before so that the closure
-    /// is one method call: the body's locals are last used in the statement
+    /// with `status_of!`'s traits imported at the top of the body so that the
+    /// closure is one method call: the body's locals are last used in the statement
     /// that binds `value`, and only paths follow it there, so clippy's
     /// `significant_drop_tightening` sees what it sees in the plain
     /// function. Or for `Ok(x)` and `Some(x)`, whose status is known,
@@ -334,21 +346,15 @@ impl Exits<'_> {
         if starts_with_attribute(&expr) {
             expr = syn::parse_quote_spanned!(expr.span()=> { #expr });
         }
-        // The import and the classifying closure are ours alone, at the
-        // attribute: clippy knows them as macro output (their `&&` is the
-        // autoref specialisation of `status_of!`, not a needless borrow).
+        // The classifying closure is ours alone, at the attribute: clippy
+        // knows it as macro output (its `&&` is the autoref specialisation of
+        // `status_of!`, whose traits the body imports first, not a needless
+        // borrow).
         let classified = &self.locals.value;
-        let classify_traits = quote! {
-            #[allow(unused_imports)]
-            use ::rustok_metrics::__private::classify::{
-                ClassifyError as _, ClassifyLabelledError as _, ClassifyOther as _,
-            };
-        };
         let classify = quote! {
             |#classified| (&&::rustok_metrics::__private::classify::Classify(#classified)).__rustok_outcome()
         };
         syn::parse_quote_spanned! {expr.span()=> {
-            #classify_traits
             #[allow(unreachable_code)]
             #exit.noted(
                 {

@@ -63,3 +63,66 @@ fn calls_inside_tracing_spans_carry_their_otel_trace_id() {
     sync_call();
     assert!(exemplar_trace_id("sync_call").is_some());
 }
+
+/// Calls a metered function from its `Drop`, as a thread-local cache that
+/// flushes itself on thread exit would.
+struct CallsOnDrop;
+
+impl Drop for CallsOnDrop {
+    fn drop(&mut self) {
+        at_exit();
+    }
+}
+
+#[metered(module = "tracing_spans", op = "at_exit")]
+fn at_exit() {}
+
+thread_local! {
+    static BEFORE_ANY_CALL: CallsOnDrop = const { CallsOnDrop };
+    static DURING_A_CALL: CallsOnDrop = const { CallsOnDrop };
+}
+
+#[metered(module = "tracing_spans", op = "makes_a_thread_local")]
+fn makes_a_thread_local() {
+    DURING_A_CALL.with(|_| ());
+}
+
+#[test]
+fn calls_from_thread_local_destructors_at_thread_exit_are_counted_without_aborting() {
+    let calls = || {
+        let mut out = Vec::new();
+        rustok_metrics::render_into(Format::Text, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        text.lines()
+            .find(|line| {
+                line.starts_with("rustok_tracing_spans_operations_total")
+                    && line.contains(r#"operation="at_exit""#)
+                    && line.contains(r#"status="success""#)
+            })
+            .and_then(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let before = calls();
+    std::thread::spawn(|| {
+        // Made before the thread's first metered call: destroyed after
+        // everything that call made.
+        BEFORE_ANY_CALL.with(|_| ());
+        // OpenTelemetry's context on this thread, as an application has it.
+        let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+        let span = tracing::info_span!("exit");
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("exit-test")));
+        tracing::subscriber::with_default(subscriber, || span.in_scope(makes_a_thread_local));
+    })
+    .join()
+    .expect("the thread exits without a panic or an abort");
+    // Both destructors called `at_exit` while the thread exited.
+    assert_eq!(calls() - before, 2);
+    // A thread that never touched OpenTelemetry itself: the first metered
+    // call is where its context is first looked up, after the body made a
+    // thread-local of its own.
+    std::thread::spawn(makes_a_thread_local)
+        .join()
+        .expect("the thread exits without a panic or an abort");
+    assert_eq!(calls() - before, 3);
+}

@@ -23,8 +23,10 @@
 //!     noted!(tail)
 //! }
 //! ```
-//! where `noted!(e)` is `exit.noted({ let value: Ret = e; value }, |value| status_of!(value))`,
-//! and `Ok(x)`/`Some(x)`, always a success, become `Ok(exit.returns_ok(x))`
+//! where `noted!(e)` is `Exit::noted({ let value: Ret = e; value }, &exit, |value| status_of!(value))`,
+//! and `Ok(x)`/`Some(x)`, always a success, become `Ok(Exit::returns_ok(x, &exit))`
+//! (the exit borrowed after the value, so an `.await` in it holds no borrow
+//! of the `!Sync` guard)
 //! (`Ok(())` stays as written, noted just before), so clippy still reads the
 //! exits the user wrote. Arguments named `_x` are moved into the body
 //! (`let _x = _x;`) to drop inside the measured call, as they would. In an
@@ -308,7 +310,7 @@ struct Exits<'a> {
 }
 
 impl Exits<'_> {
-    /// `exit.noted({ let value: Ret = expr; value }, |value| status_of!(value))`,
+    /// `Exit::noted({ let value: Ret = expr; value }, &exit, |value| status_of!(value))`,
     /// with `status_of!`'s traits imported at the top of the body so that the
     /// closure is one method call: the body's locals are last used in the statement
     /// that binds `value`, and only paths follow it there, so clippy's
@@ -332,7 +334,9 @@ impl Exits<'_> {
             // Generated (mixed-site) tokens located at the argument: clippy
             // knows them as macro output, and leaves `Ok(())` alone.
             let at = Span::mixed_site().located_at(inner.span());
-            *arg = syn::parse_quote_spanned!(at=> #exit.returns_ok(#inner));
+            *arg = syn::parse_quote_spanned!(at=>
+                ::rustok_metrics::__private::Exit::returns_ok(#inner, &#exit)
+            );
             return expr;
         }
         let output = self.output;
@@ -356,12 +360,13 @@ impl Exits<'_> {
         };
         syn::parse_quote_spanned! {expr.span()=> {
             #[allow(unreachable_code)]
-            #exit.noted(
+            ::rustok_metrics::__private::Exit::noted(
                 {
                     let #value: #output = #expr;
                     #[allow(unreachable_code)]
                     #value
                 },
+                &#exit,
                 #classify,
             )
         }}

@@ -147,4 +147,39 @@ fn futures_of_metered_async_fns_are_send_when_the_original_is() {
         Ok(id)
     }
     assert_eq!(block_on(assert_send(fetch_send(5))), Ok(5));
+
+    // Awaits in every kind of exit: the tail, a `return`, `Ok(..)`, a `?`,
+    // and a body measured whole (a macro the attribute cannot see into).
+    async fn found(id: u32) -> Result<u32, NotFound> {
+        YieldOnce(false).await;
+        Ok(id)
+    }
+    #[metered(module = "it_status_send", op = "tail")]
+    async fn awaited_tail(id: u32) -> Result<u32, NotFound> {
+        found(id).await
+    }
+    #[metered(module = "it_status_send", op = "early")]
+    async fn awaited_return(id: u32) -> Result<u32, NotFound> {
+        if id > 3 {
+            return found(id).await;
+        }
+        Ok(id)
+    }
+    #[metered(module = "it_status_send", op = "ok")]
+    async fn awaited_in_ok(id: u32) -> Result<u32, NotFound> {
+        Ok(found(id).await?.max(1))
+    }
+    macro_rules! same {
+        ($e:expr) => {
+            $e
+        };
+    }
+    #[metered(module = "it_status_send", op = "whole")]
+    async fn awaited_behind_a_macro(id: u32) -> Result<u32, NotFound> {
+        same!(found(id).await)
+    }
+    assert_eq!(block_on(assert_send(awaited_tail(1))), Ok(1));
+    assert_eq!(block_on(assert_send(awaited_return(4))), Ok(4));
+    assert_eq!(block_on(assert_send(awaited_in_ok(2))), Ok(2));
+    assert_eq!(block_on(assert_send(awaited_behind_a_macro(3))), Ok(3));
 }

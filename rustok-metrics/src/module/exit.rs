@@ -37,18 +37,29 @@ pub struct Suspended(AtomicBool);
 
 /// `future.await` as generated code writes it in a metered `async fn`: the
 /// same await, noting on the call's [`Suspended`] while `future` is pending.
-/// Generated code only.
-pub async fn awaiting<F: IntoFuture>(future: F, suspended: &Suspended) -> F::Output {
-    let mut future = pin!(future.into_future());
-    poll_fn(|cx| {
-        suspended.0.store(false, Ordering::Relaxed);
-        let poll = future.as_mut().poll(cx);
-        if poll.is_pending() {
-            suspended.0.store(true, Ordering::Relaxed);
-        }
-        poll
-    })
-    .await
+/// `future` becomes its future right away, as `.await` does, so only that
+/// future needs to be `Send` for the caller's future to be. Generated code
+/// only.
+pub fn awaiting<'s, F: IntoFuture>(
+    future: F,
+    suspended: &'s Suspended,
+) -> impl Future<Output = F::Output> + 's
+where
+    F::IntoFuture: 's,
+{
+    let future = future.into_future();
+    async move {
+        let mut future = pin!(future);
+        poll_fn(|cx| {
+            suspended.0.store(false, Ordering::Relaxed);
+            let poll = future.as_mut().poll(cx);
+            if poll.is_pending() {
+                suspended.0.store(true, Ordering::Relaxed);
+            }
+            poll
+        })
+        .await
+    }
 }
 
 impl Exit {
@@ -77,22 +88,25 @@ impl Exit {
         exit
     }
 
-    /// Notes a success and passes `value` on: the exits `Ok(value)` and
-    /// `Some(value)`, noted after `value` is evaluated.
+    /// Notes a success on `exit` and passes `value` on: the exits
+    /// `Ok(value)` and `Some(value)`. `exit` comes second, so it is borrowed
+    /// only once `value` is evaluated: an `.await` in `value` does not hold
+    /// a borrow of the (`!Sync`) `Exit` and the future stays `Send`.
     #[inline]
-    pub fn returns_ok<T>(&self, value: T) -> T {
-        self.returns(Outcome::Success);
+    pub fn returns_ok<T>(value: T, exit: &Exit) -> T {
+        exit.returns(Outcome::Success);
         value
     }
 
-    /// Notes how the call ends from the value it returns (`outcome` reads
-    /// it), and passes the value on: one expression, so the body's own
-    /// locals are last used in it and nothing of ours runs after that use
-    /// (clippy's `significant_drop_tightening` would otherwise ask the user
-    /// to drop a guard early).
+    /// Notes on `exit` how the call ends from the value it returns
+    /// (`outcome` reads it), and passes the value on: one expression, so
+    /// the body's own locals are last used in it and nothing of ours runs
+    /// after that use (clippy's `significant_drop_tightening` would
+    /// otherwise ask the user to drop a guard early). `exit` comes after the
+    /// value, as in [`returns_ok`](Self::returns_ok).
     #[inline]
-    pub fn noted<T, F: FnOnce(&T) -> Outcome>(&self, value: T, outcome: F) -> T {
-        self.returns(outcome(&value));
+    pub fn noted<T, F: FnOnce(&T) -> Outcome>(value: T, exit: &Exit, outcome: F) -> T {
+        exit.returns(outcome(&value));
         value
     }
 

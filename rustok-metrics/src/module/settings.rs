@@ -87,8 +87,9 @@ impl NativeHistograms {
         self
     }
 
-    /// The most buckets a series exposes: past it, neighbouring buckets are
-    /// merged (the schema lowered) in what is rendered, as Prometheus does.
+    /// The most buckets a series exposes, at least 3: past it, neighbouring
+    /// buckets are merged (the schema lowered) in what is rendered, as
+    /// Prometheus does.
     #[must_use]
     pub const fn max_buckets(mut self, max_buckets: u16) -> Self {
         self.max_buckets = max_buckets;
@@ -103,6 +104,10 @@ impl NativeHistograms {
         usize::from(self.max_buckets)
     }
 }
+
+/// The fewest buckets a native histogram can be reduced to: schema -4 splits
+/// the recorded range (2^-32 to 2^16 s) into 3.
+const MIN_MAX_BUCKETS: u16 = 3;
 
 impl Default for NativeHistograms {
     fn default() -> Self {
@@ -173,7 +178,7 @@ pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), Telem
 /// # Errors
 /// [`TelemetryError::InvalidModule`] for a bad name,
 /// [`TelemetryError::InvalidNativeHistograms`] for a schema outside -4 to 8
-/// or `max_buckets(0)`, and [`TelemetryError::ModuleInUse`] when the
+/// or `max_buckets` below 3, and [`TelemetryError::ModuleInUse`] when the
 /// module's families already exist.
 pub fn set_native_histograms(
     module: &str,
@@ -183,8 +188,10 @@ pub fn set_native_histograms(
     if let Some(native) = native {
         let reason = if !(MIN_SCHEMA..=MAX_SCHEMA).contains(&native.schema) {
             Some("the schema must be -4 to 8")
-        } else if native.max_buckets == 0 {
-            Some("max_buckets must be at least 1")
+        } else if native.max_buckets < MIN_MAX_BUCKETS {
+            Some(
+                "max_buckets must be at least 3: at the lowest schema, -4, the range still has 3 buckets",
+            )
         } else {
             None
         };
@@ -275,7 +282,7 @@ mod tests {
         ));
         let no_buckets = set_native_histograms(
             "unit_native_b",
-            Some(NativeHistograms::new().max_buckets(0)),
+            Some(NativeHistograms::new().max_buckets(2)),
         );
         assert!(matches!(
             no_buckets,

@@ -27,7 +27,11 @@ pub(crate) struct ExemplarSlot {
     trace_low: AtomicU64,
     span: AtomicU64,
     nanos: AtomicU64,
+    /// The clock reading the call ended at, for the gap to the next.
     ended_at: AtomicU64,
+    /// The same instant as wall-clock time, fixed when written, so every
+    /// render shows the exemplar with one timestamp.
+    unix_nanos: AtomicU64,
 }
 
 /// Reads a render tries before it gives a contended slot up.
@@ -67,6 +71,8 @@ impl ExemplarSlot {
             .store(u64::from_be_bytes(trace.span_id()), Ordering::Relaxed);
         self.nanos.store(nanos, Ordering::Relaxed);
         self.ended_at.store(ended_at.raw(), Ordering::Relaxed);
+        self.unix_nanos
+            .store(clock::unix_nanos(ended_at), Ordering::Relaxed);
         self.sequence.store(sequence + 2, Ordering::Release);
     }
 
@@ -85,14 +91,14 @@ impl ExemplarSlot {
                 | u128::from(self.trace_low.load(Ordering::Relaxed));
             let span_id = self.span.load(Ordering::Relaxed);
             let nanos = self.nanos.load(Ordering::Relaxed);
-            let ended_at = self.ended_at.load(Ordering::Relaxed);
+            let unix_nanos = self.unix_nanos.load(Ordering::Relaxed);
             fence(Ordering::Acquire);
             if self.sequence.load(Ordering::Relaxed) == before {
                 let trace = TraceContext::new(trace_id.to_be_bytes(), span_id.to_be_bytes())?;
                 return Some(Exemplar {
                     trace,
                     nanos,
-                    unix_nanos: clock::unix_nanos(Ticks::from_raw(ended_at)),
+                    unix_nanos,
                 });
             }
         }
@@ -102,8 +108,10 @@ impl ExemplarSlot {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
     use super::ExemplarSlot;
-    use crate::record::clock;
+    use crate::record::clock::{self, Ticks};
     use crate::trace::TraceContext;
 
     #[test]
@@ -132,24 +140,45 @@ mod tests {
 
     #[test]
     fn concurrent_writers_never_tear_an_exemplar() {
+        // Readings far apart (10^8 ticks is over a millisecond on any
+        // clock), so the gap lets most writes through and they overlap.
+        static READING: AtomicU64 = AtomicU64::new(1);
         let slot = ExemplarSlot::default();
+        let written = AtomicU64::new(0);
+        let finished = AtomicU64::new(0);
         std::thread::scope(|scope| {
             for writer in 1..=3_u8 {
-                let slot = &slot;
+                let (slot, written, finished) = (&slot, &written, &finished);
                 scope.spawn(move || {
                     let trace = TraceContext::new([writer; 16], [writer; 8]).unwrap();
                     for _ in 0..20_000 {
-                        slot.write(&trace, u64::from(writer), clock::now());
+                        let at = Ticks::from_raw(READING.fetch_add(100_000_000, Ordering::Relaxed));
+                        let before = slot.sequence.load(Ordering::Relaxed);
+                        slot.write(&trace, u64::from(writer), at);
+                        if slot.sequence.load(Ordering::Relaxed) != before {
+                            written.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
+                    finished.fetch_add(1, Ordering::Release);
                 });
             }
-            for _ in 0..20_000 {
+            // Read for as long as anyone writes, and once after.
+            let mut seen = 0;
+            loop {
+                let done = finished.load(Ordering::Acquire) == 3;
                 if let Some(exemplar) = slot.read() {
                     let writer = exemplar.trace.span_id()[0];
                     assert_eq!(exemplar.trace.trace_id(), [writer; 16]);
                     assert_eq!(exemplar.nanos, u64::from(writer));
+                    seen += 1;
+                }
+                if done {
+                    break;
                 }
             }
+            assert!(seen > 0);
         });
+        // Many writes went through, racing the reads above.
+        assert!(written.load(Ordering::Relaxed) > 1_000, "{written:?}");
     }
 }

@@ -219,7 +219,14 @@ impl Recorder {
                 .get_or_init(|| Box::new(Tags::new()))
                 .count(end, tag)
         });
-        if let Some(trace) = trace::current() {
+        // A call from a destructor while the thread exits leaves no exemplar:
+        // the trace source's thread-locals may be gone.
+        let trace = if thread_slot::exiting() {
+            None
+        } else {
+            trace::current()
+        };
+        if let Some(trace) = trace {
             let slots = self.exemplar_slots();
             let bucket = bucket.unwrap_or(self.bounds_nanos.len());
             slots[bucket].write(&trace, nanos, ended_at);

@@ -31,6 +31,11 @@ struct Lease(Option<usize>);
 
 impl Lease {
     fn claim() -> Self {
+        // The trace source's thread-locals (OpenTelemetry's context) are made
+        // first, so they are destroyed after the lease: while it lives, they
+        // do (see `exiting`). Caught, for the one case where they are gone
+        // already: a thread whose first call comes from a destructor.
+        let _ = std::panic::catch_unwind(crate::trace::current);
         let mut pool = lock(&POOL);
         let slot = pool.released.pop().or_else(|| {
             let next = pool.never_used;
@@ -46,7 +51,7 @@ impl Lease {
 impl Drop for Lease {
     fn drop(&mut self) {
         // From here on this thread records into the shared stripe.
-        SLOT.set(NO_SLOT);
+        SLOT.set(RELEASED);
         if let Some(slot) = self.0 {
             lock(&POOL).released.push(slot);
         }
@@ -55,8 +60,11 @@ impl Drop for Lease {
 
 /// [`SLOT`] before the thread's first call.
 const UNCLAIMED: usize = usize::MAX;
-/// [`SLOT`] of a thread without a slot, or whose lease was released.
+/// [`SLOT`] of a thread without a slot.
 const NO_SLOT: usize = usize::MAX - 1;
+/// [`SLOT`] of a thread whose lease was released: it is exiting, and its
+/// destructors run.
+const RELEASED: usize = usize::MAX - 2;
 
 thread_local! {
     /// This thread's slot, read on every call: a `const` cell without a
@@ -72,17 +80,33 @@ thread_local! {
 pub(crate) fn current() -> Option<usize> {
     match SLOT.get() {
         UNCLAIMED => claim(),
-        NO_SLOT => None,
+        NO_SLOT | RELEASED => None,
         slot => Some(slot),
     }
+}
+
+/// Whether this thread is exiting: its lease is gone, and so may be other
+/// crates' thread-locals (OpenTelemetry's current context), which must not
+/// be touched then. The lease is made after those (see `Lease::claim`), so
+/// they outlive it.
+#[inline]
+pub(crate) fn exiting() -> bool {
+    SLOT.get() == RELEASED
 }
 
 #[cold]
 fn claim() -> Option<usize> {
     // Fails once the thread's destructors ran: no slot then.
-    let slot = LEASE.try_with(|lease| lease.0).ok().flatten();
-    SLOT.set(slot.unwrap_or(NO_SLOT));
-    slot
+    match LEASE.try_with(|lease| lease.0) {
+        Ok(slot) => {
+            SLOT.set(slot.unwrap_or(NO_SLOT));
+            slot
+        }
+        Err(_) => {
+            SLOT.set(RELEASED);
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use rustok_metrics::{MetricLabel, metered};
 
-use crate::support::{block_on, scrape};
+use crate::support::{YieldOnce, block_on, scrape};
 
 #[track_caller]
 #[metered(module = "it_transparent", op = "caller")]
@@ -384,23 +384,6 @@ fn an_argument_kept_for_its_drop_drops_inside_the_measured_call() {
         scrape.statuses("it_transparent", "async_argument_drop"),
         [0, 0, 1, 0]
     );
-}
-
-/// Pending on its first poll, ready on the next: one suspension.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
-        if self.0 {
-            std::task::Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            std::task::Poll::Pending
-        }
-    }
 }
 
 fn poll_once<F: Future>(future: Pin<&mut F>) -> std::task::Poll<F::Output> {

@@ -26,6 +26,22 @@ enum ExpoError {
 
 #[metered(module = "expo_exact", op = "load", kind = "page")]
 fn load(id: u32) -> Result<u32, ExpoError> {
+    load_twin(id)
+}
+
+/// Called by one test only, which compares two renders of its module.
+#[metered(module = "expo_promtool", op = "check")]
+fn check(id: u32) -> Result<u32, ExpoError> {
+    load_twin(id)
+}
+
+/// Called by the endpoint tests only: the `expo_exact` counts stay theirs.
+#[metered(module = "expo_endpoint", op = "serve")]
+fn serve(id: u32) -> Result<u32, ExpoError> {
+    load_twin(id)
+}
+
+fn load_twin(id: u32) -> Result<u32, ExpoError> {
     if id == 0 {
         Err(ExpoError::NotFound)
     } else {
@@ -222,11 +238,21 @@ fn text_passes_promtool() {
     if !tools_available(&["promtool"]) {
         return;
     }
-    let _ = load(3);
+    let _ = check(3);
     let text = rustok_metrics::render_metrics().unwrap();
+    // Two renders a moment apart differ where other tests call, and in the
+    // process metrics: compare the module only this test calls.
+    let own_lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| line.contains("rustok_expo_promtool_"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let own = own_lines(&text);
+    assert!(own.len() > 10, "{own:?}");
     assert_eq!(
-        text.as_bytes(),
-        render(Format::Text),
+        own,
+        own_lines(&String::from_utf8(render(Format::Text)).unwrap()),
         "render_metrics is text 0.0.4"
     );
     promtool_check_metrics(&text).unwrap_or_else(|findings| panic!("{findings}\n{text}"));
@@ -258,7 +284,7 @@ fn futures_body(body: axum::body::Body) -> Vec<u8> {
 
 #[test]
 fn the_endpoint_answers_in_the_format_asked_for() {
-    let _ = load(4);
+    let _ = serve(4);
     let native = b"application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
     let (content_type, body) = scrape(native);
     assert_eq!(content_type, Format::Protobuf.content_type());
@@ -266,7 +292,9 @@ fn the_endpoint_answers_in_the_format_asked_for() {
         decode_delimited(&body)
             .unwrap()
             .iter()
-            .any(|(name, kind, _)| { name == "rustok_expo_exact_operations_total" && *kind == 0 })
+            .any(|(name, kind, _)| {
+                name == "rustok_expo_endpoint_operations_total" && *kind == 0
+            })
     );
 
     let default = b"application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
@@ -294,7 +322,7 @@ fn malformed_accept_headers_get_text() {
         assert!(
             String::from_utf8(body)
                 .unwrap()
-                .contains("# TYPE rustok_expo_exact_operations_total counter")
+                .contains("# TYPE rustok_expo_endpoint_operations_total counter")
         );
     }
 }
@@ -373,7 +401,11 @@ fn exemplars_carry_the_trace_of_the_latest_call_in_openmetrics_and_protobuf() {
             "{format}: a counter's exemplar counts one call"
         );
         let age = now - exemplar.timestamp.expect("a timestamp");
-        assert!((0.0..60.0).contains(&age), "{format}: exemplar {age} s old");
+        // A sanity bound on the wall clock, not a timing: written during this test.
+        assert!(
+            (-1.0..600.0).contains(&age),
+            "{format}: exemplar {age} s old"
+        );
         // The error counter, tagged with its error kind, has its own.
         let error = of(
             "rustok_expo_trace_operations_total",
@@ -384,19 +416,32 @@ fn exemplars_carry_the_trace_of_the_latest_call_in_openmetrics_and_protobuf() {
             error_trace,
             "{format}"
         );
-        // The bucket the 3 ms calls land in (le="0.005") holds the latest of them.
-        let bucket = of(
-            "rustok_expo_trace_operation_duration_seconds_bucket",
-            &[("le", "0.005")],
-        );
-        let exemplar = bucket
-            .exemplar
-            .as_ref()
-            .unwrap_or_else(|| panic!("{format}: no exemplar on {bucket:?}"));
-        assert_eq!(exemplar.labels["trace_id"], error_trace, "{format}");
+        // Each bucket's exemplar is a traced call that landed in it, and the
+        // latest traced call (the error) is the exemplar of its bucket.
+        let mut buckets: Vec<(f64, &Sample)> = samples
+            .iter()
+            .filter(|s| s.name == "rustok_expo_trace_operation_duration_seconds_bucket")
+            .map(|s| (s.labels["le"].parse::<f64>().unwrap(), s))
+            .collect();
+        buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut below = 0.0;
+        let mut latest_seen = false;
+        for &(le, bucket) in &buckets {
+            if let Some(exemplar) = &bucket.exemplar {
+                assert!(
+                    exemplar.value > below && exemplar.value <= le,
+                    "{format}: exemplar {exemplar:?} in ({below}, {le}]"
+                );
+                assert!(exemplar.value >= 0.003 * 0.99, "{format}: {exemplar:?}");
+                if exemplar.labels["trace_id"] == error_trace {
+                    latest_seen = true;
+                }
+            }
+            below = le;
+        }
         assert!(
-            (0.003..0.005).contains(&exemplar.value),
-            "{format}: {exemplar:?}"
+            latest_seen,
+            "{format}: the error's bucket lost its exemplar"
         );
         // Only `_bucket` and `_total` samples carry exemplars.
         for sample in samples.iter().filter(|s| s.exemplar.is_some()) {
@@ -409,8 +454,12 @@ fn exemplars_carry_the_trace_of_the_latest_call_in_openmetrics_and_protobuf() {
             .iter()
             .filter(|s| s.name.starts_with("rustok_expo_trace_") && s.exemplar.is_some())
             .count();
-        // success, error/not_found, and the one bucket all calls share.
-        assert_eq!(with_exemplars, 3, "{format}");
+        // success, error/not_found, and the buckets the three traced calls
+        // landed in (one to three: a slow machine spreads them).
+        assert!(
+            (3..=5).contains(&with_exemplars),
+            "{format}: {with_exemplars}"
+        );
     }
     // Text 0.0.4 has no exemplars.
     let text = rustok_metrics::render_metrics().unwrap();
@@ -423,12 +472,13 @@ fn native_buckets_hold_every_call_in_its_exponential_bucket() {
     fn wait(millis: u64) {
         std::thread::sleep(std::time::Duration::from_millis(millis));
     }
-    let mut measured = Vec::new();
-    for millis in [1, 1, 2, 4, 8] {
-        let started = std::time::Instant::now();
+    let sleeps_ms = [1, 1, 3, 6, 12];
+    for millis in sleeps_ms {
         wait(millis);
-        measured.push(started.elapsed().as_secs_f64());
     }
+    // One render holds both bucketings of the same five durations, both
+    // measured by the library: they must agree with each other exactly,
+    // whatever the machine's speed. No time measured here is compared.
     let protobuf = render(Format::Protobuf);
     let histograms =
         native_histograms(&protobuf, "rustok_expo_native_operation_duration_seconds").unwrap();
@@ -438,44 +488,54 @@ fn native_buckets_hold_every_call_in_its_exponential_bucket() {
     assert!(histogram.has_spans);
     assert_eq!(histogram.schema, 3);
     assert_eq!(histogram.count, 5);
+    assert_eq!(histogram.zero_count, 0, "every call slept");
     let in_buckets: u64 = histogram.buckets.iter().map(|(_, count)| count).sum();
-    assert_eq!(histogram.zero_count + in_buckets, 5);
-    // Bucket i holds (2^((i-1)/8), 2^(i/8)]: each call is in the bucket of
-    // its duration (measured around the call, so a little longer).
-    let bound = |index: i64| (index as f64 / 8.0).exp2();
-    for duration in measured {
-        let index = (duration.log2() * 8.0).ceil() as i64;
-        let nearby: u64 = histogram
-            .buckets
-            .iter()
-            .filter(|(i, _)| (index - 1..=index).contains(i))
-            .map(|(_, count)| count)
-            .sum();
+    assert_eq!(in_buckets, 5);
+
+    // Bucket i holds (2^((i-1)/8), 2^(i/8)] seconds.
+    let upper = |index: i64| (index as f64 / 8.0).exp2();
+    let lower = |index: i64| upper(index - 1);
+    // A call lasts at least its sleep: sorted, the durations dominate the
+    // sleeps one by one, and so do the upper bounds of their buckets
+    // (1% of slack for the TSC's calibration against the OS clock).
+    let mut uppers: Vec<f64> = histogram
+        .buckets
+        .iter()
+        .flat_map(|&(index, count)| std::iter::repeat_n(upper(index), count as usize))
+        .collect();
+    uppers.sort_by(f64::total_cmp);
+    for (bucket_upper, millis) in uppers.iter().zip(sleeps_ms) {
         assert!(
-            nearby > 0,
-            "{duration} s: no call in ({}, {}]: {histogram:?}",
-            bound(index - 2),
-            bound(index)
+            *bucket_upper >= millis as f64 / 1e3 * 0.99,
+            "a {millis} ms sleep counted at or below {bucket_upper} s: {histogram:?}"
         );
     }
-    // The classic buckets of the same histogram are still there: the two
-    // 1 ms calls (and perhaps the 2 ms one) within 2.5 ms, none within 1 ms.
+
+    // The classic buckets of the same series saw the same durations: each
+    // classic count lies between the native calls that are surely at or
+    // below its bound and those that may be.
     let classic = decode_delimited(&protobuf).unwrap();
-    let bucket = |le: &str| {
-        classic
-            .iter()
-            .flat_map(|(_, _, samples)| samples)
-            .find(|s| {
-                s.name == "rustok_expo_native_operation_duration_seconds_bucket"
-                    && s.labels["le"] == le
-            })
-            .map(|s| s.value)
-    };
-    assert_eq!(bucket("0.001"), Some(0.0));
-    assert!(
-        matches!(bucket("0.0025"), Some(2.0 | 3.0)),
-        "{:?}",
-        bucket("0.0025")
-    );
-    assert_eq!(bucket("+Inf"), Some(5.0));
+    let classic_buckets: Vec<(f64, f64)> = classic
+        .iter()
+        .flat_map(|(_, _, samples)| samples)
+        .filter(|s| s.name == "rustok_expo_native_operation_duration_seconds_bucket")
+        .map(|s| (s.labels["le"].parse::<f64>().unwrap(), s.value))
+        .collect();
+    assert!(classic_buckets.len() > 10, "{classic_buckets:?}");
+    for (le, classic_count) in classic_buckets {
+        let native_count = |holds: &dyn Fn(i64) -> bool| -> f64 {
+            histogram
+                .buckets
+                .iter()
+                .filter(|(index, _)| holds(*index))
+                .map(|(_, count)| *count as f64)
+                .sum()
+        };
+        let surely_within = native_count(&|index| upper(index) <= le);
+        let maybe_within = native_count(&|index| lower(index) < le);
+        assert!(
+            (surely_within..=maybe_within).contains(&classic_count),
+            "le={le}: {classic_count} classic, native says {surely_within}..={maybe_within}: {histogram:?}"
+        );
+    }
 }

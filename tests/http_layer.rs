@@ -23,7 +23,7 @@ async fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
         assert!(
-            start.elapsed() < Duration::from_secs(10),
+            start.elapsed() < Duration::from_secs(60),
             "timed out waiting for {what}"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -102,7 +102,7 @@ impl Prometheus {
             .spawn()
             .expect("start prometheus");
         let prometheus = Prometheus { child, dir, addr };
-        wait_for("prometheus ready", Duration::from_secs(30), || {
+        wait_for("prometheus ready", Duration::from_secs(120), || {
             http_get(addr, "/-/ready").is_some_and(|(status, _)| status == 200)
         });
         prometheus

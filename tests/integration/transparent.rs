@@ -415,6 +415,68 @@ async fn panics_after_resuming() -> u32 {
     panic!("after the await")
 }
 
+#[metered(module = "it_transparent", op = "fails_during_unwind")]
+fn fails_while_unwinding() -> Result<u32, String> {
+    panic!("the service method fails")
+}
+
+#[metered(module = "it_transparent", op = "fails_whole_during_unwind")]
+fn fails_behind_a_macro_while_unwinding() -> Result<u32, String> {
+    Ok(opaque!(service_fails()))
+}
+
+fn service_fails() -> u32 {
+    panic!("the service method fails")
+}
+
+#[metered(module = "it_transparent", op = "fails_async_during_unwind")]
+async fn fails_async_while_unwinding() -> Result<u32, String> {
+    YieldOnce(false).await;
+    panic!("the service method fails")
+}
+
+/// The plain twin of the metered functions above.
+fn plain_fails_while_unwinding() -> Result<u32, String> {
+    panic!("the service method fails")
+}
+
+struct FailsOnDrop;
+
+impl Drop for FailsOnDrop {
+    fn drop(&mut self) {
+        assert!(catch_unwind(plain_fails_while_unwinding).is_err());
+        assert!(catch_unwind(fails_while_unwinding).is_err());
+        assert!(catch_unwind(fails_behind_a_macro_while_unwinding).is_err());
+        assert!(
+            catch_unwind(|| {
+                let mut future = Box::pin(fails_async_while_unwinding());
+                assert!(poll_once(future.as_mut()).is_pending());
+                let _ = poll_once(future.as_mut());
+            })
+            .is_err()
+        );
+    }
+}
+
+#[test]
+fn a_call_that_panics_from_a_drop_during_an_unrelated_panic_is_a_panic() {
+    let result = catch_unwind(|| {
+        let _fails = FailsOnDrop;
+        panic!("unrelated");
+    });
+    assert!(result.is_err());
+    let scrape = scrape();
+    // A sync call cannot be cancelled: its guard dropped without a noted
+    // exit, so it panicked. So did the future, which was running, not parked.
+    for op in [
+        "fails_during_unwind",
+        "fails_whole_during_unwind",
+        "fails_async_during_unwind",
+    ] {
+        assert_eq!(scrape.statuses("it_transparent", op), [0, 0, 1, 0], "{op}");
+    }
+}
+
 #[test]
 fn a_suspended_future_dropped_while_its_caller_unwinds_is_cancelled() {
     let result = catch_unwind(|| {

@@ -14,11 +14,12 @@ use crate::record::{End, Started};
 ///
 /// Each way out of the body notes its outcome with [`returns`](Self::returns);
 /// the call is recorded when `Exit` drops, after the body's own locals, so a
-/// panic in their `Drop` counts as the call's. Dropped while a panic unwinds
-/// that began after the call started: `panic`, unless the call is an `async`
-/// one suspended at an `.await` (see [`awaiting`]): then its caller is
-/// unwinding, not the call, and it is `cancelled`, as is any call dropped
-/// without a noted outcome (a future dropped between polls).
+/// panic in their `Drop` counts as the call's. Dropped without a noted
+/// outcome while the thread unwinds: `panic` (also for a call made from a
+/// `Drop` during another panic: a sync call is never cancelled), unless the
+/// call is an `async` one suspended at an `.await` (see [`awaiting`]): then
+/// its caller is unwinding, not the call, and it is `cancelled`, as is a
+/// future dropped between polls.
 #[must_use = "a call is recorded when its `Exit` drops"]
 pub struct Exit {
     started: Started,
@@ -120,11 +121,20 @@ impl Exit {
 impl Drop for Exit {
     #[inline]
     fn drop(&mut self) {
+        // Parked at an `.await`: whoever held the future dropped it, even
+        // while unwinding from a panic of its own.
         let suspended = self.suspended.0.load(Ordering::Relaxed);
-        let panicked = std::thread::panicking() && !self.started_unwinding && !suspended;
+        let unwinding = std::thread::panicking();
         let (end, error_kind) = match self.outcome.get() {
-            _ if panicked => (End::Panicked, None),
+            _ if suspended => (End::Abandoned, None),
+            // A panic that began after the exit was noted: a local's `Drop`.
+            Some(_) if unwinding && !self.started_unwinding => (End::Panicked, None),
             Some(outcome) => outcome.end(),
+            // Neither returned nor parked: it panicked, also when it was
+            // called from a `Drop` during another panic. A sync call is
+            // never cancelled.
+            None if unwinding => (End::Panicked, None),
+            // A future dropped between polls.
             None => (End::Abandoned, None),
         };
         self.started.end(end, error_kind);

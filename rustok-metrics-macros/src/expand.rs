@@ -28,13 +28,19 @@
 //! (the exit borrowed after the value, so an `.await` in it holds no borrow
 //! of the `!Sync` guard)
 //! (`Ok(())` stays as written, noted just before), so clippy still reads the
-//! exits the user wrote. Arguments named `_x` are moved into the body
+//! exits the user wrote. For the same reason `let y = init; y` is noted at
+//! the `let` (its tail stays `y`, for `let_and_return`), and the value of a
+//! `return` ending the body is noted by a call that does not read as
+//! hand-written (for `needless_return`: see `Exits::noted_in_return`). Arguments named `_x` are moved into the body
 //! (`let _x = _x;`) to drop inside the measured call, as they would. In an
 //! `async fn`, each `fut.await` becomes `awaiting(fut, exit.suspended()).await`,
 //! so a future dropped while suspended (its caller unwinding) is not taken
 //! for one that panicked.
 //!
-//! A sync function returning `()` or `impl Trait` needs none of the noting:
+//! A sync function that returns a future is measured inside the async block
+//! it ends with, as an `async fn` body (see `future`); one whose future
+//! cannot be found is refused. Otherwise, a sync function returning `()` or
+//! `impl Trait` needs none of the noting:
 //! any exit that is not a panic is a success, so its body is left as written.
 //! A body with a macro that may `return` inside its own expansion (`bail!`)
 //! is measured as a whole instead: see `measure_whole`.
@@ -93,8 +99,8 @@ pub(crate) fn instrument(
         // A future is built here and runs later: the call is measured where
         // it runs, inside the future (see `future`), or refused.
         if let Some(future) = future::async_tail(block) {
-            let output = future::output_of(&sig.output)
-                .map_or_else(|| syn::parse_quote!(_), |output| value_type_of(output));
+            let output =
+                future::output_of(&sig.output).map_or_else(|| syn::parse_quote!(_), value_type_of);
             return note_exits(
                 &locals,
                 &start,
@@ -229,28 +235,28 @@ fn note_exits(
     if let Some(hidden) = exits.hidden {
         return measure_whole(locals, start, output, is_async, block, hidden, track_caller);
     }
-    // `let y = init; y`: noted at the `let`, the tail left as written, as
-    // clippy's `let_and_return` reads it.
-    let let_and_return = let_and_return(&mut stmts).map(|init| {
+    if let Some(init) = let_and_return(&mut stmts) {
+        // `let y = init; y`: noted at the `let`, the tail left as written, as
+        // clippy's `let_and_return` reads it.
         *init = exits.noted(init.clone());
-    });
-    match stmts.last_mut() {
-        _ if let_and_return.is_some() => {}
-        // `Ok(())`: noted just before, and left exactly as written.
-        Some(Stmt::Expr(tail, None)) if is_trivial_success(tail) => {
-            let tail = stmts.pop();
-            stmts.push(syn::parse_quote! {
+    } else {
+        match stmts.last_mut() {
+            // `Ok(())`: noted just before, and left exactly as written.
+            Some(Stmt::Expr(tail, None)) if is_trivial_success(tail) => {
+                let tail = stmts.pop();
+                stmts.push(syn::parse_quote! {
+                    #exit.returns(::rustok_metrics::__private::SUCCESS);
+                });
+                stmts.extend(tail);
+            }
+            Some(Stmt::Expr(tail, None)) => *tail = exits.noted(tail.clone()),
+            // No tail: the block returns `()`, or never ends.
+            _ if is_unit(output) => stmts.push(syn::parse_quote! {
+                #[allow(unreachable_code)]
                 #exit.returns(::rustok_metrics::__private::SUCCESS);
-            });
-            stmts.extend(tail);
+            }),
+            _ => {}
         }
-        Some(Stmt::Expr(tail, None)) => *tail = exits.noted(tail.clone()),
-        // No tail: the block returns `()`, or never ends.
-        _ if is_unit(output) => stmts.push(syn::parse_quote! {
-            #[allow(unreachable_code)]
-            #exit.returns(::rustok_metrics::__private::SUCCESS);
-        }),
-        _ => {}
     }
     stmts.insert(
         0,

@@ -145,6 +145,34 @@ impl Cache for Memory {
     }
 }
 
+/// A future written by hand, as object-safe async traits were before
+/// `#[async_trait]`: measured inside the future.
+///
+/// # Errors
+/// When there is no such node.
+#[must_use]
+#[metered(module = "lint", op = "load_boxed")]
+pub fn load_boxed(
+    id: u64,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<Node>> + Send>> {
+    Box::pin(async move {
+        if id == 0 {
+            return Err(ContentError);
+        }
+        let found = fail_async().await?;
+        Ok(Node {
+            id: id + u64::from(found),
+        })
+    })
+}
+
+/// An `impl Future` whose tail is an async block: measured inside it.
+#[metered(module = "lint", op = "load_later")]
+pub fn load_later(ids: &[u64]) -> impl std::future::Future<Output = Option<Node>> + use<> {
+    let first = ids.first().copied();
+    async move { first.map(|id| Node { id }) }
+}
+
 /// What a node is.
 #[derive(Debug, Clone, Copy, rustok_metrics::MetricLabel)]
 pub enum NodeKind {

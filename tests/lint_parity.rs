@@ -27,6 +27,7 @@ const EXERCISED: &[&str] = &[
     "clippy::await_holding_lock",
     "clippy::unnecessary_wraps",
     "clippy::needless_return",
+    "clippy::let_and_return",
     "clippy::missing_errors_doc",
     "clippy::missing_panics_doc",
     "clippy::must_use_candidate",

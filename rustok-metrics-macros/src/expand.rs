@@ -28,13 +28,19 @@
 //! (the exit borrowed after the value, so an `.await` in it holds no borrow
 //! of the `!Sync` guard)
 //! (`Ok(())` stays as written, noted just before), so clippy still reads the
-//! exits the user wrote. Arguments named `_x` are moved into the body
+//! exits the user wrote. For the same reason `let y = init; y` is noted at
+//! the `let` (its tail stays `y`, for `let_and_return`), and the value of a
+//! `return` ending the body is noted by a call that does not read as
+//! hand-written (for `needless_return`: see `Exits::noted_in_return`). Arguments named `_x` are moved into the body
 //! (`let _x = _x;`) to drop inside the measured call, as they would. In an
 //! `async fn`, each `fut.await` becomes `awaiting(fut, exit.suspended()).await`,
 //! so a future dropped while suspended (its caller unwinding) is not taken
 //! for one that panicked.
 //!
-//! A sync function returning `()` or `impl Trait` needs none of the noting:
+//! A sync function that returns a future is measured inside the async block
+//! it ends with, as an `async fn` body (see `future`); one whose future
+//! cannot be found is refused. Otherwise, a sync function returning `()` or
+//! `impl Trait` needs none of the noting:
 //! any exit that is not a panic is a success, so its body is left as written.
 //! A body with a macro that may `return` inside its own expansion (`bail!`)
 //! is measured as a whole instead: see `measure_whole`.
@@ -51,7 +57,7 @@ use syn::{
 
 use crate::args::Kind;
 use crate::site::Site;
-use crate::{async_trait, docs};
+use crate::{docs, future};
 
 /// Names of generated locals. `mixed_site` hygiene keeps them invisible to
 /// the user's block, whatever it names its own variables.
@@ -89,20 +95,24 @@ pub(crate) fn instrument(
         .find(|attr| attr.path().is_ident("track_caller"))
         .map(|attr| attr.path().span());
 
-    if sig.asyncness.is_none()
-        && let Some((output, future)) = async_trait::expanded_body(block)
-    {
-        // `#[async_trait]` expanded first: the call really runs inside the
-        // boxed future, so that is where it is measured.
-        let output = output.clone();
-        return note_exits(
-            &locals,
-            &start,
-            &output,
-            true,
-            track_caller,
-            &mut future.block,
-        );
+    if sig.asyncness.is_none() {
+        // A future is built here and runs later: the call is measured where
+        // it runs, inside the future (see `future`), or refused.
+        if let Some(future) = future::async_tail(block) {
+            let output =
+                future::output_of(&sig.output).map_or_else(|| syn::parse_quote!(_), value_type_of);
+            return note_exits(
+                &locals,
+                &start,
+                &output,
+                true,
+                track_caller,
+                &mut future.block,
+            );
+        }
+        if future::returns_future(&sig.output) {
+            return Err(unseen_future(sig, block));
+        }
     }
     block.stmts.splice(0..0, keep_unused_arguments_inside(sig));
     let output = value_type(&sig.output);
@@ -115,6 +125,23 @@ pub(crate) fn instrument(
     }
     let is_async = sig.asyncness.is_some();
     note_exits(&locals, &start, &output, is_async, track_caller, block)
+}
+
+/// A function that returns a future whose body is not one of the shapes
+/// `future::async_tail` sees into: measuring it would time only the building
+/// of the future. Said on the body's tail (or the return type).
+fn unseen_future(sig: &Signature, block: &Block) -> syn::Error {
+    let message = format!(
+        "#[metered] cannot see where this future runs, and timing `{name}` would time only the building of the future, not the call: write it as `async fn {name}(..) -> T {{ .. }}`, or make its body `Box::pin(async move {{ .. }})` (`async move {{ .. }}` for an `impl Future`), which #[metered] measures inside the future",
+        name = sig.ident,
+    );
+    match block.stmts.last() {
+        Some(Stmt::Expr(tail, None)) => syn::Error::new_spanned(tail, message),
+        _ => match &sig.output {
+            ReturnType::Type(_, ty) => syn::Error::new_spanned(ty, message),
+            ReturnType::Default => syn::Error::new(sig.ident.span(), message),
+        },
+    }
 }
 
 /// `let _guard = _guard;` for each argument named `_something`: one the body
@@ -180,28 +207,56 @@ fn note_exits(
         rewritten: 0,
     };
     let mut stmts = block.stmts.clone();
+    // `return value;` last: noted so that clippy still finds its
+    // `needless_return` (see `Exits::noted_in_return`).
+    let final_return = match stmts.last() {
+        Some(Stmt::Expr(Expr::Return(ret), Some(_)))
+            if ret
+                .expr
+                .as_deref()
+                .is_some_and(|value| !is_trivial_success(value)) =>
+        {
+            stmts.pop()
+        }
+        _ => None,
+    };
     for stmt in &mut stmts {
         exits.visit_stmt_mut(stmt);
+    }
+    if let Some(mut stmt) = final_return {
+        if let Stmt::Expr(Expr::Return(ret), _) = &mut stmt
+            && let Some(value) = &mut ret.expr
+        {
+            exits.visit_expr_mut(value);
+            **value = exits.noted_in_return((**value).clone());
+        }
+        stmts.push(stmt);
     }
     if let Some(hidden) = exits.hidden {
         return measure_whole(locals, start, output, is_async, block, hidden, track_caller);
     }
-    match stmts.last_mut() {
-        // `Ok(())`: noted just before, and left exactly as written.
-        Some(Stmt::Expr(tail, None)) if is_trivial_success(tail) => {
-            let tail = stmts.pop();
-            stmts.push(syn::parse_quote! {
+    if let Some(init) = let_and_return(&mut stmts) {
+        // `let y = init; y`: noted at the `let`, the tail left as written, as
+        // clippy's `let_and_return` reads it.
+        *init = exits.noted(init.clone());
+    } else {
+        match stmts.last_mut() {
+            // `Ok(())`: noted just before, and left exactly as written.
+            Some(Stmt::Expr(tail, None)) if is_trivial_success(tail) => {
+                let tail = stmts.pop();
+                stmts.push(syn::parse_quote! {
+                    #exit.returns(::rustok_metrics::__private::SUCCESS);
+                });
+                stmts.extend(tail);
+            }
+            Some(Stmt::Expr(tail, None)) => *tail = exits.noted(tail.clone()),
+            // No tail: the block returns `()`, or never ends.
+            _ if is_unit(output) => stmts.push(syn::parse_quote! {
+                #[allow(unreachable_code)]
                 #exit.returns(::rustok_metrics::__private::SUCCESS);
-            });
-            stmts.extend(tail);
+            }),
+            _ => {}
         }
-        Some(Stmt::Expr(tail, None)) => *tail = exits.noted(tail.clone()),
-        // No tail: the block returns `()`, or never ends.
-        _ if is_unit(output) => stmts.push(syn::parse_quote! {
-            #[allow(unreachable_code)]
-            #exit.returns(::rustok_metrics::__private::SUCCESS);
-        }),
-        _ => {}
     }
     stmts.insert(
         0,
@@ -293,6 +348,23 @@ fn measure_whole(
     Ok(())
 }
 
+/// The initialiser of `let y = init; y` at the end of a block: a binding
+/// returned at once, which clippy's `let_and_return` reports when the `let`
+/// is untyped and the tail is exactly the name.
+fn let_and_return(stmts: &mut [Stmt]) -> Option<&mut Expr> {
+    let [.., Stmt::Local(local), Stmt::Expr(Expr::Path(tail), None)] = stmts else {
+        return None;
+    };
+    let Pat::Ident(binding) = &local.pat else {
+        return None;
+    };
+    let returned =
+        tail.qself.is_none() && tail.attrs.is_empty() && tail.path.is_ident(&binding.ident);
+    let init = local.init.as_mut()?;
+    let plain = local.attrs.is_empty() && binding.subpat.is_none() && init.diverge.is_none();
+    (returned && plain).then_some(&mut *init.expr)
+}
+
 fn is_unit(ty: &Type) -> bool {
     matches!(ty, Type::Tuple(unit) if unit.elems.is_empty())
 }
@@ -370,6 +442,28 @@ impl Exits<'_> {
                 #classify,
             )
         }}
+    }
+
+    /// `Exit::noted(..)` as `noted` writes it, for the value of a `return`
+    /// that ends the body: a call whose path is ours (mixed-site) and whose
+    /// parentheses are located at the user's value. So the `return`
+    /// expression reads as the user's from its keyword to its end, while
+    /// its value does not read as written by hand, and clippy's
+    /// `needless_return` (which skips a value that looks like the output
+    /// of a proc macro) sees what it sees in the plain function.
+    fn noted_in_return(&self, expr: Expr) -> Expr {
+        let Expr::Block(noted) = self.noted(expr.clone()) else {
+            return expr;
+        };
+        let Some(Stmt::Expr(Expr::Call(call), None)) = noted.block.stmts.into_iter().next() else {
+            return expr;
+        };
+        let at = Span::mixed_site().located_at(expr.span());
+        let path = respan(quote!(::rustok_metrics::__private::Exit::noted), at);
+        let args = &call.args;
+        let mut args = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, quote!(#args));
+        args.set_span(expr.span());
+        syn::parse2(quote!(#path #args)).unwrap_or(expr)
     }
 
     /// `expr?`, with the early return noted. The paths carry the span of the
@@ -726,12 +820,14 @@ fn is_string_type(ty: &Type) -> bool {
 fn value_type(output: &ReturnType) -> Type {
     match output {
         ReturnType::Default => syn::parse_quote!(()),
-        ReturnType::Type(_, ty) => {
-            let mut ty = (**ty).clone();
-            ImplTraitToInfer.visit_type_mut(&mut ty);
-            ty
-        }
+        ReturnType::Type(_, ty) => value_type_of((**ty).clone()),
     }
+}
+
+/// A type as it can be written inside a body: `_` for each `impl Trait`.
+fn value_type_of(mut ty: Type) -> Type {
+    ImplTraitToInfer.visit_type_mut(&mut ty);
+    ty
 }
 
 struct ImplTraitToInfer;

@@ -61,9 +61,10 @@
 //!   early `return`. A bare generic return type `T` counts as `success`.
 //! - `success`: it returned anything else (`Ok`, `()`, `Option`, ...).
 //! - `panic`: it panicked. The panic continues to the caller unchanged.
-//! - `cancelled`: an `async fn`'s future was dropped after its first poll and
-//!   before it completed (a timeout, a `select!` that lost). A future that is
-//!   never polled records nothing.
+//! - `cancelled`: an `async fn`'s future (or a future a metered function
+//!   returns) was dropped after its first poll and before it completed (a
+//!   timeout, a `select!` that lost). A future that is never polled records
+//!   nothing.
 //!
 //! Every metered function registers itself before `main` ([`operations`]),
 //! so from the first render each call site with a static kind has its four
@@ -71,10 +72,16 @@
 //! first error.
 //!
 //! An `async fn` is timed from its first poll to its completion or drop, time
-//! spent suspended included: that is the latency its caller sees. A sync
-//! function that returns a future (other than the `Box::pin(async move { .. })`
-//! body that `#[async_trait]` produces, which is measured inside the future)
-//! is measured while it builds the future, not while the future runs.
+//! spent suspended included: that is the latency its caller sees. So is a
+//! sync function that returns a future it builds with an async block: a body
+//! ending in `Box::pin(async move { .. })` (as `#[async_trait]` writes it, or
+//! by hand) or in `async move { .. }` (an `impl Future` fn), also under
+//! `.instrument(span)`, is measured inside the future, and what the future
+//! resolves to is classified. A function whose return type is a future
+//! (`impl Future`, `Pin<Box<dyn Future>>`, `BoxFuture`) but whose body ends
+//! otherwise is refused at compile time, since only the building of the
+//! future could be timed: write it as an `async fn`, or end it with
+//! `Box::pin(async move { .. })`. See the guide for the exact rule.
 //!
 //! # Where the attribute goes
 //!
@@ -83,7 +90,8 @@
 //! or free functions and methods, sync and `async`, with any receiver (`&self`,
 //! `&mut self`, `self`, `self: Arc<Self>`), generics, `where` clauses,
 //! lifetimes, `impl Trait` in argument and return position, `async fn` in
-//! trait impls and methods of `#[async_trait]` impls. Attributes such as
+//! trait impls and methods of `#[async_trait]` impls (with
+//! `#[tracing::instrument]` above or below `#[metered]`). Attributes such as
 //! `#[must_use]` and docs are kept; the future of a metered `async fn` is
 //! `Send` whenever the original was. Not on a `const fn`, a function
 //! returning `!`, or a method declaration without a body.

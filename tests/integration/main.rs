@@ -4,6 +4,7 @@
 mod buckets;
 mod concurrency;
 mod escaping;
+mod futures;
 mod hygiene;
 mod impl_blocks;
 mod in_flight;

@@ -86,6 +86,25 @@ impl Scrape {
         .map(to_count)
     }
 
+    /// `_sum` of the duration histogram of an operation with an empty kind:
+    /// the seconds its calls took, all together.
+    pub fn duration_sum(&self, module: &str, op: &str) -> Option<f64> {
+        self.value(
+            &format!("rustok_{module}_operation_duration_seconds_sum"),
+            &[("operation", op), ("kind", "")],
+        )
+    }
+
+    /// How many calls of an operation with an empty kind took at most `le`
+    /// seconds (the histogram's bucket).
+    pub fn calls_within(&self, module: &str, op: &str, le: &str) -> Option<u64> {
+        self.value(
+            &format!("rustok_{module}_operation_duration_seconds_bucket"),
+            &[("operation", op), ("kind", ""), ("le", le)],
+        )
+        .map(to_count)
+    }
+
     /// Names of all families that have a sample.
     pub fn has_family(&self, name: &str) -> bool {
         self.samples.iter().any(|s| s.name == name)

@@ -226,3 +226,55 @@ pub fn plain_kept_guard(_guard: String, value: u32) -> u32 {
 pub fn metered_kept_guard(_guard: String, value: u32) -> u32 {
     value
 }
+
+// let_and_return: a local bound only to be returned.
+pub fn plain_let_and_return(x: u32) -> u32 {
+    let y = x * 2;
+    y
+}
+#[metered(module = "parity", op = "let_and_return")]
+pub fn metered_let_and_return(x: u32) -> u32 {
+    let y = x * 2;
+    y
+}
+
+// needless_return: a plain value returned as the last statement.
+pub fn plain_needless_return(x: u32) -> u32 {
+    let y = x + 1;
+    return y;
+}
+#[metered(module = "parity", op = "needless_return")]
+pub fn metered_needless_return(x: u32) -> u32 {
+    let y = x + 1;
+    return y;
+}
+
+// A hand-written boxed future and an `impl Future` fn: measured inside the
+// future, and linted as written (must_use_candidate, missing_errors_doc).
+pub fn plain_boxed(x: u32) -> std::pin::Pin<Box<dyn Future<Output = Result<u32, Fail>> + Send>> {
+    Box::pin(async move {
+        std::future::ready(()).await;
+        if x == 0 { Err(Fail) } else { Ok(x) }
+    })
+}
+#[metered(module = "parity", op = "boxed")]
+pub fn metered_boxed(x: u32) -> std::pin::Pin<Box<dyn Future<Output = Result<u32, Fail>> + Send>> {
+    Box::pin(async move {
+        std::future::ready(()).await;
+        if x == 0 { Err(Fail) } else { Ok(x) }
+    })
+}
+
+pub fn plain_impl_future(name: String) -> impl Future<Output = usize> {
+    async move {
+        std::future::ready(()).await;
+        name.len()
+    }
+}
+#[metered(module = "parity", op = "impl_future")]
+pub fn metered_impl_future(name: String) -> impl Future<Output = usize> {
+    async move {
+        std::future::ready(()).await;
+        name.len()
+    }
+}

@@ -133,12 +133,13 @@ pub struct Vmalert {
 impl Vmalert {
     /// Starts vmalert on the rule files (YAML text), every group evaluated
     /// every `interval` (`"2s"`: the groups' own `interval: 30s` is
-    /// shortened too). It validates every expression with the MetricsQL
-    /// parser first, and refuses to start on an unknown function.
+    /// shortened too). It refuses to start on a rule that does not parse;
+    /// a function VictoriaMetrics lacks fails each evaluation instead
+    /// (`lastError` in `/api/v1/rules`).
     ///
     /// # Panics
-    /// When it cannot start (with its log: a rule it refuses) or does not
-    /// get ready within 30 s.
+    /// When it cannot start (with its log) or does not get ready within
+    /// 30 s.
     #[must_use]
     pub fn start(name: &str, rules: &[&str], interval: &str, storage: &VictoriaMetrics) -> Self {
         let dir = Daemon::fresh_dir(&format!("vmalert-{name}"));

@@ -16,13 +16,13 @@
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rustok_metrics_testkit::prometheus::{self as testkit, wait_for};
 use serde_json::Value;
 use support::{
     RULE_FILES, Server, dashboard_queries, get, post_json, print_rules, repo_root, rule_files,
-    start_server,
+    start_server, until_none_fail,
 };
 
 mod support;
@@ -312,12 +312,7 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
             })
             .collect()
     };
-    let start = Instant::now();
-    let mut missing = failures(&queries);
-    while !missing.is_empty() && start.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_secs(1));
-        missing = failures(&queries);
-    }
+    let missing = until_none_fail(Duration::from_secs(30), || failures(&queries));
     assert!(
         missing.is_empty(),
         "queries without data:\n{}",

@@ -33,7 +33,9 @@ use rustok_metrics_testkit::{
     PythonParser, parse_with_prometheus_client, python_with_prometheus_client, tools_available,
 };
 use serde_json::Value;
-use support::{Server, dashboard_queries, get, post_json, rule_files, start_server};
+use support::{
+    Server, dashboard_queries, get, post_json, rule_files, start_server, until_none_fail,
+};
 
 mod support;
 
@@ -157,19 +159,13 @@ fn vmagent_shards_victoria_metrics_and_vmalert_agree_with_the_instances_and_prom
 
     // The dashboard works on VictoriaMetrics, fed by vmagent and vmalert.
     let queries = dashboard_queries();
-    let empty = |queries: &[String]| -> Vec<String> {
+    let missing = until_none_fail(Duration::from_secs(90), || {
         queries
             .iter()
             .filter(|query| result(&sharded.query(query)).is_none_or(|r| r.is_empty()))
             .cloned()
             .collect()
-    };
-    let start = Instant::now();
-    let mut missing = empty(&queries);
-    while !missing.is_empty() && start.elapsed() < Duration::from_secs(90) {
-        std::thread::sleep(Duration::from_secs(1));
-        missing = empty(&missing);
-    }
+    });
     assert!(
         missing.is_empty(),
         "dashboard queries without data in VictoriaMetrics:\n{}",

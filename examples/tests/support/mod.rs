@@ -208,3 +208,15 @@ pub fn dashboard_queries() -> Vec<String> {
     }
     queries
 }
+
+/// Calls `failing` every second until it lists nothing or `limit` passes:
+/// what it listed last.
+pub fn until_none_fail(limit: Duration, mut failing: impl FnMut() -> Vec<String>) -> Vec<String> {
+    let start = std::time::Instant::now();
+    let mut failed = failing();
+    while !failed.is_empty() && start.elapsed() < limit {
+        std::thread::sleep(Duration::from_secs(1));
+        failed = failing();
+    }
+    failed
+}

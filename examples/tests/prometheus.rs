@@ -15,30 +15,21 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rustok_metrics_testkit::prometheus::{self as testkit, wait_for};
 use serde_json::Value;
-use support::{Server, get, post_json, print_rules, start_server};
+use support::{
+    RULE_FILES, Server, dashboard_queries, get, post_json, print_rules, repo_root, rule_files,
+    start_server, until_none_fail,
+};
 
 mod support;
 
 use rustok_metrics_testkit::{promtool_check_metrics, tools_available};
 
 const TOKEN: &str = "test-token-3f9a";
-
-/// The rules an installation loads: the common ones, and those the example
-/// generates (`server --print-rules`).
-const RULE_FILES: [&str; 2] = ["rustok-common.rules.yml", "rustok.rules.yml"];
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
 
 /// A real Prometheus (from `testkit`), read as JSON.
 struct Prometheus(testkit::Prometheus);
@@ -60,12 +51,7 @@ impl Prometheus {
             good = targets(good),
             wrong = targets(&[wrong_token]),
         );
-        let rules: Vec<String> = RULE_FILES
-            .iter()
-            .map(|name| {
-                std::fs::read_to_string(repo_root().join("docs/prometheus").join(name)).unwrap()
-            })
-            .collect();
+        let rules = rule_files();
         let rules: Vec<&str> = rules.iter().map(String::as_str).collect();
         Prometheus(testkit::Prometheus::launch(
             "examples",
@@ -124,33 +110,14 @@ fn drive_traffic(addr: SocketAddr, creates: u32) {
     assert_eq!(get(addr, "/no/such/page", &[]).0, 404);
 }
 
-/// Every PromQL expression in the dashboard, once per module of the
-/// generated rules (its `module` variable lists those), and in the rules
-/// files, with whether it is an alert.
+/// Every PromQL expression in the dashboard, once per module, and in the
+/// rules files, with whether it is an alert.
 fn repo_queries() -> Vec<(String, bool)> {
-    let root = repo_root();
-    let dashboard: Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join("docs/grafana/rustok-overview.json")).unwrap(),
-    )
-    .unwrap();
-    let generated = std::fs::read_to_string(root.join("docs/prometheus/rustok.rules.yml")).unwrap();
-    let modules: Vec<&str> = generated
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix("- name: rustok-module-"))
+    let mut queries: Vec<(String, bool)> = dashboard_queries()
+        .into_iter()
+        .map(|query| (query, false))
         .collect();
-    assert!(modules.contains(&"content") && modules.contains(&"commerce"));
-    let mut queries = Vec::new();
-    for panel in dashboard["panels"].as_array().unwrap() {
-        for target in panel["targets"].as_array().into_iter().flatten() {
-            let expr = target["expr"].as_str().unwrap();
-            for module in &modules {
-                let expr = expr.replace("${module}", module).replace("$module", module);
-                queries.push((expr, false));
-            }
-        }
-    }
-    for name in RULE_FILES {
-        let rules = std::fs::read_to_string(root.join("docs/prometheus").join(name)).unwrap();
+    for rules in rule_files() {
         queries.extend(rule_expressions(&rules));
     }
     queries
@@ -345,12 +312,7 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
             })
             .collect()
     };
-    let start = Instant::now();
-    let mut missing = failures(&queries);
-    while !missing.is_empty() && start.elapsed() < Duration::from_secs(120) {
-        std::thread::sleep(Duration::from_secs(1));
-        missing = failures(&queries);
-    }
+    let missing = until_none_fail(Duration::from_secs(120), || failures(&queries));
     assert!(
         missing.is_empty(),
         "queries without data:\n{}",
@@ -438,7 +400,7 @@ fn the_examples_traffic_has_native_histograms_and_exemplars() {
         }
     };
     let count = "histogram_count(sum(rustok_content_operation_duration_seconds))";
-    wait_for("native content histograms", Duration::from_secs(60), || {
+    wait_for("native content histograms", Duration::from_secs(120), || {
         value(&native, count).is_some_and(|count| count >= 5.0)
     });
     let median = value(
@@ -474,7 +436,7 @@ fn the_examples_traffic_has_native_histograms_and_exemplars() {
     ] {
         wait_for(
             &format!("exemplars of {family}"),
-            Duration::from_secs(60),
+            Duration::from_secs(120),
             || {
                 let ids = trace_id(&exemplars.query_exemplars(family));
                 !ids.is_empty()

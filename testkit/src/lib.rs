@@ -22,11 +22,11 @@ pub fn tools_available(programs: &[&str]) -> bool {
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "{} required under CI: .ci/run installs Debian's `prometheus` package",
+        "{} required under CI: .ci/run installs Debian's `prometheus` and `victoria-metrics` packages",
         missing.join(", ")
     );
     eprintln!(
-        "skipped: {} not installed (apt-get install prometheus)",
+        "skipped: {} not installed (apt-get install prometheus victoria-metrics)",
         missing.join(", ")
     );
     false
@@ -247,5 +247,7 @@ pub fn parse_with_prometheus_client(
         .collect()
 }
 
+pub mod daemon;
 pub mod prometheus;
 pub mod protobuf;
+pub mod victoria_metrics;

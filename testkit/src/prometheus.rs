@@ -3,9 +3,10 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use crate::daemon::Daemon;
 
 /// A free TCP port on 127.0.0.1 (free when asked).
 ///
@@ -22,8 +23,7 @@ pub fn free_port() -> u16 {
 /// A running Prometheus; killed, and its directory removed, on drop.
 #[derive(Debug)]
 pub struct Prometheus {
-    child: Child,
-    dir: PathBuf,
+    daemon: Daemon,
     /// Where its HTTP API listens.
     pub addr: SocketAddr,
 }
@@ -70,51 +70,72 @@ impl Prometheus {
     /// As [`start`](Self::start).
     #[must_use]
     pub fn launch(name: &str, scrape_configs: &str, rules: &[&str], flags: &[&str]) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("rustok-prometheus-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temporary directory");
-        let mut rule_files = Vec::new();
-        for (index, text) in rules.iter().enumerate() {
-            let path = dir.join(format!("rules-{index}.yml"));
-            std::fs::write(&path, text.replace("interval: 30s", "interval: 1s")).expect("rules");
-            rule_files.push(format!("'{}'", path.display()));
-        }
+        Self::launch_config(name, scrape_configs, rules, flags, "")
+    }
+
+    /// As [`launch`](Self::launch), also sending every sample it scrapes
+    /// or records to `url` over Prometheus remote write.
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    #[must_use]
+    pub fn launch_remote_writing(
+        name: &str,
+        scrape_configs: &str,
+        rules: &[&str],
+        url: &str,
+    ) -> Self {
+        let remote_write = format!("remote_write:\n  - url: '{url}'\n");
+        Self::launch_config(name, scrape_configs, rules, &[], &remote_write)
+    }
+
+    fn launch_config(
+        name: &str,
+        scrape_configs: &str,
+        rules: &[&str],
+        flags: &[&str],
+        more_config: &str,
+    ) -> Self {
+        let dir = Daemon::fresh_dir(&format!("prometheus-{name}"));
+        let rule_files = write_rules(&dir, rules, "1s");
+        let rule_files: Vec<String> = rule_files
+            .iter()
+            .map(|path| format!("'{}'", path.display()))
+            .collect();
         let config = format!(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [{}]\nscrape_configs:\n{scrape_configs}",
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [{}]\nscrape_configs:\n{scrape_configs}{more_config}",
             rule_files.join(", "),
         );
         std::fs::write(dir.join("prometheus.yml"), config).expect("config");
         let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-        let child = Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                dir.join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address={addr}"))
-            .args(flags)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start prometheus");
-        let prometheus = Prometheus { child, dir, addr };
-        wait_for("prometheus ready", Duration::from_secs(120), || {
-            http_get(addr, "/-/ready").is_some_and(|(status, _)| status == 200)
-        });
-        prometheus
+        let mut daemon = Daemon::spawn(
+            dir.clone(),
+            Command::new("prometheus")
+                .arg(format!(
+                    "--config.file={}",
+                    dir.join("prometheus.yml").display()
+                ))
+                .arg(format!(
+                    "--storage.tsdb.path={}",
+                    dir.join("data").display()
+                ))
+                .arg(format!("--web.listen-address={addr}"))
+                .args(flags),
+        );
+        daemon.wait_ready(addr, "/-/ready", Duration::from_secs(120));
+        Prometheus { daemon, addr }
     }
 
     /// The body of `/api/v1/query?query=<promql>`, as JSON text.
     #[must_use]
     pub fn query(&self, promql: &str) -> String {
-        let path = format!("/api/v1/query?query={}", percent_encode(promql));
-        http_get(self.addr, &path)
-            .map(|(_, body)| body)
-            .unwrap_or_default()
+        instant_query(self.addr, promql)
+    }
+
+    /// What it has logged so far.
+    #[must_use]
+    pub fn log(&self) -> String {
+        self.daemon.log()
     }
 
     /// The body of `/api/v1/query_exemplars` for `promql` over the last
@@ -136,12 +157,38 @@ impl Prometheus {
     }
 }
 
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// Writes the rule files (YAML text) into `dir` with their groups'
+/// `interval: 30s` shortened to `interval`, so recorded series and alerts
+/// appear within a test; their paths.
+///
+/// # Panics
+/// When a file cannot be written.
+#[must_use]
+pub fn write_rules(
+    dir: &std::path::Path,
+    rules: &[&str],
+    interval: &str,
+) -> Vec<std::path::PathBuf> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            let path = dir.join(format!("rules-{index}.yml"));
+            let text = text.replace("interval: 30s", &format!("interval: {interval}"));
+            std::fs::write(&path, text).expect("rules");
+            path
+        })
+        .collect()
+}
+
+/// The body of `/api/v1/query?query=<promql>` of the Prometheus-compatible
+/// API at `addr`, as JSON text (empty when it did not answer).
+#[must_use]
+pub fn instant_query(addr: SocketAddr, promql: &str) -> String {
+    let path = format!("/api/v1/query?query={}", percent_encode(promql));
+    http_get(addr, &path)
+        .map(|(_, body)| body)
+        .unwrap_or_default()
 }
 
 /// Calls `ready` every 250 ms until it is true.

@@ -7,7 +7,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -160,4 +160,63 @@ pub fn post_json(addr: SocketAddr, path: &str, body: &str) -> u16 {
 pub fn sample(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+}
+
+/// The rules an installation loads: the common ones, and those the example
+/// generates (`server --print-rules`), in `docs/prometheus`.
+pub const RULE_FILES: [&str; 2] = ["rustok-common.rules.yml", "rustok.rules.yml"];
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// The text of the [`RULE_FILES`].
+pub fn rule_files() -> Vec<String> {
+    RULE_FILES
+        .iter()
+        .map(|name| {
+            std::fs::read_to_string(repo_root().join("docs/prometheus").join(name)).unwrap()
+        })
+        .collect()
+}
+
+/// Every PromQL expression in the dashboard, once per module of the
+/// generated rules (its `module` variable lists those).
+pub fn dashboard_queries() -> Vec<String> {
+    let root = repo_root();
+    let dashboard: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("docs/grafana/rustok-overview.json")).unwrap(),
+    )
+    .unwrap();
+    let generated = std::fs::read_to_string(root.join("docs/prometheus/rustok.rules.yml")).unwrap();
+    let modules: Vec<&str> = generated
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("- name: rustok-module-"))
+        .collect();
+    assert!(modules.contains(&"content") && modules.contains(&"commerce"));
+    let mut queries = Vec::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            let expr = target["expr"].as_str().unwrap();
+            for module in &modules {
+                queries.push(expr.replace("${module}", module).replace("$module", module));
+            }
+        }
+    }
+    queries
+}
+
+/// Calls `failing` every second until it lists nothing or `limit` passes:
+/// what it listed last.
+pub fn until_none_fail(limit: Duration, mut failing: impl FnMut() -> Vec<String>) -> Vec<String> {
+    let start = std::time::Instant::now();
+    let mut failed = failing();
+    while !failed.is_empty() && start.elapsed() < limit {
+        std::thread::sleep(Duration::from_secs(1));
+        failed = failing();
+    }
+    failed
 }

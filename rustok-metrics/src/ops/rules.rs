@@ -7,6 +7,16 @@
 //! multi-burn-rate alerts. A module's groups depend on that module alone:
 //! binaries with different modules scraped by one Prometheus each load
 //! their own file, and nothing is recorded twice.
+//!
+//! Recording levels never stack: every recording rule reads scraped series
+//! only, and an alert reads scraped series or one level of recorded ones.
+//! Each level costs an evaluation interval under Prometheus, and under
+//! vmalert also VictoriaMetrics' latency offset (30 s by default), because
+//! a recorded sample holds what the store showed that long before its
+//! timestamp. So the fast-burn (page) alerts compute their ratios from the
+//! scraped counters themselves and fire one offset after Prometheus, not
+//! two; the slow-burn (ticket) alerts, with windows of days and 15 minutes
+//! pending, read the recorded ratios, which keeps them cheap.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -163,7 +173,6 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
     let name = module.name;
     let calls = format!("rustok_{name}_operations_total");
     let buckets = format!("rustok_{name}_operation_duration_seconds_bucket");
-    let this = format!("module={}", quoted(name));
     let _ = writeln!(
         yaml,
         "  - name: rustok-module-{name}\n    interval: 30s\n    rules:"
@@ -180,90 +189,106 @@ fn write_recording_rules(yaml: &mut String, module: &Module<'_>) {
         (
             "rustok:operation_error_ratio:rate5m",
             format!(
-                "sum by (module, operation) (rustok:operations:rate5m{{{this},status=\"error\"}})\n/\nsum by (module, operation) (rustok:operations:rate5m{{{this}}})"
+                "sum by (operation) (rate({calls}{{status=\"error\"}}[5m]))\n/\nsum by (operation) (rate({calls}[5m]))"
             ),
         ),
         (
             "rustok:operation_latency_seconds:p95",
-            format!(
-                "histogram_quantile(0.95, sum by (module, operation, le) (rustok:operation_duration_seconds_bucket:rate5m{{{this}}}))"
-            ),
+            format!("histogram_quantile(0.95, sum by (operation, le) (rate({buckets}[5m])))"),
         ),
         (
             "rustok:operation_latency_seconds:p99",
-            format!(
-                "histogram_quantile(0.99, sum by (module, operation, le) (rustok:operation_duration_seconds_bucket:rate5m{{{this}}}))"
-            ),
+            format!("histogram_quantile(0.99, sum by (operation, le) (rate({buckets}[5m])))"),
         ),
     ];
     for (record, expr) in &rules {
         write_rule(yaml, "record", record, expr, &[("module", name)]);
     }
     for (objective, ops) in &module.objectives {
-        let ops = any_of(ops);
+        let labels = [("module", name), ("objective", objective.name())];
         if objective.success_percent().is_some() {
             for window in WINDOWS {
-                let failed = format!(
-                    "sum by (operation) (rate({calls}{{operation=~{ops},status=~\"error|panic\"}}[{window}]))"
-                );
-                let all =
-                    format!("sum by (operation) (rate({calls}{{operation=~{ops}}}[{window}]))");
-                write_rule(
-                    yaml,
-                    "record",
-                    &format!("rustok:objective_failure_ratio:rate{window}"),
-                    &format!("{failed}\n/\n{all}"),
-                    &[("module", name), ("objective", objective.name())],
-                );
+                let record = format!("{FAILURE_RATIO}:rate{window}");
+                let expr = failure_ratio(name, ops, window);
+                write_rule(yaml, "record", &record, &expr, &labels);
             }
         }
         if let Some(latency) = objective.latency_objective() {
-            let le = le_matcher(latency.threshold().as_secs_f64());
             for window in WINDOWS {
-                let fast = format!(
-                    "sum by (operation) (rate({buckets}{{operation=~{ops},{le}}}[{window}]))"
-                );
-                let all = format!(
-                    "sum by (operation) (rate({buckets}{{operation=~{ops},le=\"+Inf\"}}[{window}]))"
-                );
-                write_rule(
-                    yaml,
-                    "record",
-                    &format!("rustok:objective_slow_ratio:rate{window}"),
-                    &format!("1 - (\n  {fast}\n  /\n  {all}\n)"),
-                    &[("module", name), ("objective", objective.name())],
-                );
+                let record = format!("{SLOW_RATIO}:rate{window}");
+                let expr = slow_ratio(name, ops, latency.threshold().as_secs_f64(), window);
+                write_rule(yaml, "record", &record, &expr, &labels);
             }
         }
     }
 }
 
+/// The recorded share of an objective's calls that failed, per window.
+const FAILURE_RATIO: &str = "rustok:objective_failure_ratio";
+/// The recorded share of an objective's calls slower than its threshold.
+const SLOW_RATIO: &str = "rustok:objective_slow_ratio";
+
+/// The share of the calls of `ops` in `module` that failed over `window`,
+/// by operation, from the scraped counters.
+fn failure_ratio(module: &str, ops: &[&str], window: &str) -> String {
+    let calls = format!("rustok_{module}_operations_total");
+    let ops = any_of(ops);
+    format!(
+        "sum by (operation) (rate({calls}{{operation=~{ops},status=~\"error|panic\"}}[{window}]))\n\
+         /\n\
+         sum by (operation) (rate({calls}{{operation=~{ops}}}[{window}]))"
+    )
+}
+
+/// The share of the calls of `ops` in `module` slower than `threshold`
+/// seconds over `window`, by operation, from the scraped buckets.
+fn slow_ratio(module: &str, ops: &[&str], threshold: f64, window: &str) -> String {
+    let buckets = format!("rustok_{module}_operation_duration_seconds_bucket");
+    let ops = any_of(ops);
+    let le = le_matcher(threshold);
+    format!(
+        "1 - (\n\
+         \x20 sum by (operation) (rate({buckets}{{operation=~{ops},{le}}}[{window}]))\n\
+         \x20 /\n\
+         \x20 sum by (operation) (rate({buckets}{{operation=~{ops},le=\"+Inf\"}}[{window}]))\n\
+         )"
+    )
+}
+
 fn write_objective_alerts(yaml: &mut String, module: &Module<'_>) {
     let name = module.name;
     let _ = writeln!(yaml, "  - name: rustok-objectives-{name}\n    rules:");
-    for (objective, _) in &module.objectives {
+    for (objective, ops) in &module.objectives {
         let selector = format!(
             "module={},objective={}",
             quoted(name),
             quoted(objective.name())
         );
+        // Page: from the scraped series, so the alert is not a recording
+        // level late. Ticket: the recorded ratio, one level.
+        let ratio = |recorded: &str, severity: &str, window: &str, scraped: &dyn Fn() -> String| {
+            if severity == "page" {
+                format!("(\n{}\n)", indent(&scraped()))
+            } else {
+                format!("{recorded}:rate{window}{{{selector}}}")
+            }
+        };
         if let Some(percent) = objective.success_percent() {
             let budget = budget(percent);
             for severity in ["page", "ticket"] {
-                let expr = burn_condition(
-                    "rustok:objective_failure_ratio",
-                    &selector,
-                    budget,
-                    severity,
-                );
+                let expr = burn_condition(budget, severity, |window| {
+                    ratio(FAILURE_RATIO, severity, window, &|| {
+                        failure_ratio(name, ops, window)
+                    })
+                });
                 write_alert(
                     yaml,
                     "RustokOperationErrorBudgetBurn",
                     &expr,
-                    severity,
+                    (name, severity),
                     objective,
                     &format!(
-                        "{{{{ $labels.module }}}}/{{{{ $labels.operation }}}}: the error budget of objective {} ({percent}% of calls succeed) burns too fast",
+                        "{name}/{{{{ $labels.operation }}}}: the error budget of objective {} ({percent}% of calls succeed) burns too fast",
                         objective.name()
                     ),
                 );
@@ -271,17 +296,21 @@ fn write_objective_alerts(yaml: &mut String, module: &Module<'_>) {
         }
         if let Some(latency) = objective.latency_objective() {
             let budget = budget(latency.percent());
+            let threshold = latency.threshold().as_secs_f64();
             for severity in ["page", "ticket"] {
-                let expr =
-                    burn_condition("rustok:objective_slow_ratio", &selector, budget, severity);
+                let expr = burn_condition(budget, severity, |window| {
+                    ratio(SLOW_RATIO, severity, window, &|| {
+                        slow_ratio(name, ops, threshold, window)
+                    })
+                });
                 write_alert(
                     yaml,
                     "RustokOperationLatencyBudgetBurn",
                     &expr,
-                    severity,
+                    (name, severity),
                     objective,
                     &format!(
-                        "{{{{ $labels.module }}}}/{{{{ $labels.operation }}}}: the latency budget of objective {} ({}% of calls within {:?}) burns too fast",
+                        "{name}/{{{{ $labels.operation }}}}: the latency budget of objective {} ({}% of calls within {:?}) burns too fast",
                         objective.name(),
                         latency.percent(),
                         latency.threshold()
@@ -292,14 +321,23 @@ fn write_objective_alerts(yaml: &mut String, module: &Module<'_>) {
     }
 }
 
+/// Every line of `text` indented by two spaces.
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("  {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The share of calls an objective allows to miss it: `99.9` -> `0.001`.
 fn budget(percent: f64) -> f64 {
     // Rounded to the objective's own precision: 100 - 99.9 is not 0.1 in f64.
     ((100.0 - percent) * 1e9).round() / 1e11
 }
 
-/// `(long > f*b and short > f*b) or (...)` over the windows of `severity`.
-fn burn_condition(ratio: &str, selector: &str, budget: f64, severity: &str) -> String {
+/// `(long > f*b and short > f*b) or (...)` over the windows of `severity`,
+/// with `ratio(window)` the ratio over one window.
+fn burn_condition(budget: f64, severity: &str, ratio: impl Fn(&str) -> String) -> String {
     BURN_WINDOWS
         .iter()
         .filter(|window| window.severity == severity)
@@ -307,20 +345,22 @@ fn burn_condition(ratio: &str, selector: &str, budget: f64, severity: &str) -> S
             // Rounded, so 14.4 * 0.001 reads 0.0144 in the rules.
             let limit = (window.factor * budget * 1e12).round() / 1e12;
             format!(
-                "(\n  {ratio}:rate{long}{{{selector}}} > {limit}\n  and\n  {ratio}:rate{short}{{{selector}}} > {limit}\n)",
-                long = window.long,
-                short = window.short,
+                "(\n{long} > {limit}\n  and\n{short} > {limit}\n)",
+                long = indent(&ratio(window.long)),
+                short = indent(&ratio(window.short)),
             )
         })
         .collect::<Vec<_>>()
         .join("\nor\n")
 }
 
+/// An alert of `(module, severity)`: the module is a label of the alert,
+/// since the scraped series name it only in their metric names.
 fn write_alert(
     yaml: &mut String,
     alert: &str,
     expr: &str,
-    severity: &str,
+    (module, severity): (&str, &str),
     objective: &Objective,
     summary: &str,
 ) {
@@ -328,6 +368,7 @@ fn write_alert(
     let _ = writeln!(yaml, "        for: {}", pending_for(severity));
     let _ = writeln!(yaml, "        labels:");
     let _ = writeln!(yaml, "          severity: {severity}");
+    let _ = writeln!(yaml, "          module: {}", quoted(module));
     let _ = writeln!(yaml, "          objective: {}", quoted(objective.name()));
     let _ = writeln!(yaml, "        annotations:");
     let _ = writeln!(yaml, "          summary: {}", yaml_quoted(summary));

@@ -9,6 +9,7 @@ mod clock;
 mod exemplar_slot;
 mod guard;
 mod native;
+mod native_window;
 mod recorder;
 mod stripe;
 mod tags;

@@ -23,14 +23,15 @@ pub(crate) const MAX_SCHEMA: i8 = 8;
 
 /// How a recorder lays out its native buckets.
 ///
-/// A call finds its counter by scanning upper bounds in integer
-/// nanoseconds, first of each power of two, then of the buckets in it: the
-/// CPU predicts where such a scan stops (calls of one function take
-/// similar times), so the address of the counter the call increments is
-/// known early. Computing it from the duration's bits instead (a logarithm
-/// by leading zeros, or a search without branches) is fewer instructions,
-/// but the increment then waits on the clock read: 8 to 11 ns more per
-/// call, measured.
+/// A call finds its counter from the bits of its duration in integer
+/// nanoseconds: the position of the highest set bit and the few bits below
+/// it pick a cell of a table, narrower than any bucket, that names the
+/// bucket where the cell starts; one comparison with that bucket's upper
+/// bound says whether the duration is past it. No loop and no branch the
+/// CPU could mispredict, so the counter's address is ready a few cycles
+/// after the clock read, where a scan of the bounds took tens of
+/// instructions and a misprediction whenever durations jittered across a
+/// bucket boundary (measured: 20 ns a call on top of the classic buckets).
 #[derive(Debug)]
 pub(crate) struct NativeLayout {
     schema: i8,
@@ -38,10 +39,13 @@ pub(crate) struct NativeLayout {
     /// nanoseconds it holds: `floor(2^(i / 2^schema) * 1e9)` for bucket
     /// `i`, the last `u64::MAX`.
     upper_nanos: Box<[u64]>,
-    /// The largest duration of each run of `2^schema` counters (one power
-    /// of two; one counter for negative schemas), from counter 1 on.
-    group_upper_nanos: Box<[u64]>,
-    /// Counters per group.
+    /// `CELL_BITS` bits below a duration's highest set bit split each power
+    /// of two of nanoseconds into cells narrower than the narrowest bucket.
+    cell_bits: u32,
+    /// Per (highest set bit, cell), the counter of the smallest duration in
+    /// the cell: a duration's counter is this one or the next.
+    cells: Box<[u16]>,
+    /// Counters per power of two of seconds (one for negative schemas).
     group: usize,
     /// The bucket index of counter 1 (counter 0 is the zero bucket).
     first_index: i32,
@@ -83,14 +87,25 @@ impl NativeLayout {
             .chain([u64::MAX])
             .collect();
         let group = 1_usize << schema.max(0);
-        let group_upper_nanos = upper_nanos[1..]
-            .chunks(group)
-            .map(|run| run.last().copied().unwrap_or(u64::MAX))
+        // A bucket spans at least a factor 2^(1/2^schema), more than 1 +
+        // 1/2^(schema+1): cells of that width hold at most one boundary.
+        let cell_bits = u32::try_from(i32::from(schema) + 1).unwrap_or(0).max(1);
+        let cells = (0..64_u32)
+            .flat_map(|power| (0..1_u64 << cell_bits).map(move |cell| (power, cell)))
+            .map(|(power, cell)| {
+                // The smallest duration in the cell (cells narrower than a
+                // nanosecond may hold none; they are never looked up).
+                let start = (1_u128 << power) + ((u128::from(cell) << power) >> cell_bits);
+                let start = u64::try_from(start).unwrap_or(u64::MAX);
+                let counter = scan_counter(&upper_nanos, start);
+                u16::try_from(counter).expect("at most 48 * 256 + 2 counters")
+            })
             .collect();
         NativeLayout {
             schema,
             upper_nanos,
-            group_upper_nanos,
+            cell_bits,
+            cells,
             group,
             first_index,
             max_buckets: max_buckets.max(1),
@@ -102,23 +117,29 @@ impl NativeLayout {
         self.upper_nanos.len()
     }
 
-    /// The counter (0 for the zero bucket) a duration of `nanos` lands in:
-    /// its power of two, then its bucket in it, each found by a scan whose
-    /// exit the CPU predicts for durations like the last ones.
+    /// The counter (0 for the zero bucket) a duration of `nanos` lands in.
     #[inline]
     pub(crate) fn counter(&self, nanos: u64) -> usize {
         if nanos == 0 {
             return 0;
         }
-        // The last bounds are u64::MAX: both scans always find one.
-        let group = self
-            .group_upper_nanos
-            .iter()
-            .position(|&upper| nanos <= upper)
-            .unwrap_or(0);
-        let start = 1 + group * self.group;
-        let run = self.upper_nanos.get(start..).unwrap_or_default();
-        start + run.iter().position(|&upper| nanos <= upper).unwrap_or(0)
+        let power = 63 - nanos.leading_zeros();
+        // The bits below the highest set one, at the top of a word.
+        let below = (nanos << nanos.leading_zeros()) << 1;
+        let cell = below >> (64 - self.cell_bits);
+        let index = ((power as usize) << self.cell_bits) | cell as usize;
+        let candidate = usize::from(self.cells[index]);
+        candidate + usize::from(nanos > self.upper_nanos[candidate])
+    }
+
+    /// The counters of the power of two (one group of `2^schema` buckets)
+    /// that `counter` is in; the zero bucket is a group of its own.
+    pub(crate) fn group_of(&self, counter: usize) -> std::ops::Range<usize> {
+        if counter == 0 {
+            return 0..1;
+        }
+        let start = 1 + (counter - 1) / self.group * self.group;
+        start..(start + self.group).min(self.counters())
     }
 
     /// The populated buckets of `counts` (as laid out by [`counter`](Self::counter)),
@@ -147,6 +168,15 @@ impl NativeLayout {
             buckets,
         }
     }
+}
+
+/// The counter holding `nanos`, found by scanning `upper_nanos` (whose last
+/// bound is `u64::MAX`): how the lookup table is made.
+fn scan_counter(upper_nanos: &[u64], nanos: u64) -> usize {
+    upper_nanos
+        .iter()
+        .position(|&upper| nanos <= upper)
+        .unwrap_or(upper_nanos.len() - 1)
 }
 
 /// One schema lower: bucket `i` becomes `ceil(i / 2)`, equal indexes add up.
@@ -201,6 +231,31 @@ mod tests {
                     );
                 }
                 nanos = nanos * 3 / 2 + 7;
+            }
+        }
+    }
+
+    #[test]
+    fn the_lookup_agrees_with_a_scan_of_the_bounds_at_every_boundary() {
+        for schema in MIN_SCHEMA..=MAX_SCHEMA {
+            let layout = layout_of(schema);
+            let check = |nanos: u64| {
+                assert_eq!(
+                    layout.counter(nanos),
+                    super::scan_counter(&layout.upper_nanos, nanos),
+                    "{nanos} ns at schema {schema}"
+                );
+            };
+            for &upper in &layout.upper_nanos {
+                for nanos in [upper.saturating_sub(1), upper, upper.saturating_add(1)] {
+                    check(nanos);
+                }
+            }
+            for power in 0..64 {
+                let nanos = 1_u64 << power;
+                for nanos in [nanos - 1, nanos, nanos + 1, nanos | (nanos >> 1)] {
+                    check(nanos);
+                }
             }
         }
     }

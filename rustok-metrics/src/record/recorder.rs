@@ -15,21 +15,28 @@
 //! never negative. Tags are counted after the stripe and read before it, for
 //! the same reason: tagged calls never exceed the calls.
 //!
-//! With native histograms, a stripe also counts each call in its
-//! exponential bucket ([`NativeLayout`]), written and read with the classic
-//! buckets. A call that ends inside a trace ([`trace::current`]) leaves an
-//! exemplar in the slot of its bucket and in that of its end (or its tag):
-//! shared slots, written without waiting ([`ExemplarSlot`]).
+//! With native histograms, a thread's stripe also counts each call in its
+//! exponential bucket ([`NativeLayout`]), in a window of 16-bit counters
+//! over the range its calls took ([`NativeWindow`]); the shared stripe keeps
+//! the whole range. A thread's stripe remembers the classic bucket of its
+//! last call, so a call like the one before finds it with two comparisons
+//! the CPU predicts; the native counter comes from a table lookup
+//! ([`NativeLayout::counter`]). A call that ends inside a trace
+//! ([`trace::current`]) leaves an exemplar in the slot of its bucket and in
+//! that of its end (or its tag): shared slots, written without waiting
+//! ([`ExemplarSlot`]).
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use super::clock::Ticks;
 use super::exemplar_slot::ExemplarSlot;
 use super::native::NativeLayout;
+use super::native_window::{FULL_COUNTER, Missed, NativeWindow};
 use super::stripe::{Stripe, add_owned};
 use super::tags::Tags;
 use super::thread_slot::{self, EXCLUSIVE_SLOTS};
+use crate::lock::lock;
 use crate::trace::{self, Exemplar};
 
 /// How a measured call ended, as the recorder counts it. What each end
@@ -60,7 +67,12 @@ impl End {
 
 const SUM: usize = End::COUNT;
 const STARTED: usize = SUM + 1;
-const FIRST_BUCKET: usize = STARTED + 1;
+/// A thread's own stripe: the classic bucket of its last call, the first
+/// guess for the next one.
+const LAST_BUCKET: usize = STARTED + 1;
+/// A thread's own stripe: calls in the native zero bucket.
+const NATIVE_ZERO: usize = LAST_BUCKET + 1;
+const FIRST_BUCKET: usize = NATIVE_ZERO + 1;
 
 /// The counts of one series.
 pub(crate) struct Recorder {
@@ -79,6 +91,10 @@ pub(crate) struct Recorder {
     /// One slot per classic bucket (`+Inf` last), then one per end; made on
     /// the first call inside a trace.
     exemplars: OnceLock<Box<[ExemplarSlot]>>,
+    /// Held while native windows are read, and while one is widened or a
+    /// full counter of one is moved to the shared stripe (see
+    /// [`NativeWindow`]), so a read never sees those half done.
+    native_lock: Mutex<()>,
 }
 
 /// A consistent read of a recorder (or several, added up).
@@ -165,6 +181,7 @@ impl Recorder {
             owned_end: AtomicUsize::new(0),
             tags: OnceLock::new(),
             exemplars: OnceLock::new(),
+            native_lock: Mutex::new(()),
         }
     }
 
@@ -186,34 +203,10 @@ impl Recorder {
     /// optional tag, after `nanos`.
     #[inline]
     pub(crate) fn record(&self, end: End, tag: Option<&'static str>, nanos: u64, ended_at: Ticks) {
-        let bucket = self.bounds_nanos.iter().position(|&bound| nanos <= bound);
-        let native = self
-            .native
-            .map(|layout| self.native_start() + layout.counter(nanos));
-        if let Some(slot) = thread_slot::current() {
-            let stripe = self.owned_stripe(slot);
-            // This thread is the stripe's only writer: a plain load and store.
-            add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
-            add_owned(stripe.cell(end.index()), 1, Ordering::Release);
-            if let Some(bucket) = bucket {
-                add_owned(stripe.cell(FIRST_BUCKET + bucket), 1, Ordering::Release);
-            }
-            if let Some(native) = native {
-                add_owned(stripe.cell(native), 1, Ordering::Release);
-            }
-        } else {
-            let stripe = self.shared_stripe();
-            stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
-            stripe.cell(end.index()).fetch_add(1, Ordering::Release);
-            if let Some(bucket) = bucket {
-                stripe
-                    .cell(FIRST_BUCKET + bucket)
-                    .fetch_add(1, Ordering::Release);
-            }
-            if let Some(native) = native {
-                stripe.cell(native).fetch_add(1, Ordering::Release);
-            }
-        }
+        let bucket = match thread_slot::current() {
+            Some(slot) => self.record_owned(self.owned_stripe(slot), end, nanos),
+            None => self.record_shared(end, nanos),
+        };
         let tagged = tag.map(|tag| {
             self.tags
                 .get_or_init(|| Box::new(Tags::new()))
@@ -228,11 +221,117 @@ impl Recorder {
         };
         if let Some(trace) = trace {
             let slots = self.exemplar_slots();
-            let bucket = bucket.unwrap_or(self.bounds_nanos.len());
             slots[bucket].write(&trace, nanos, ended_at);
             let end_slot = tagged.unwrap_or(&slots[self.bounds_nanos.len() + 1 + end.index()]);
             end_slot.write(&trace, nanos, ended_at);
         }
+    }
+
+    /// Counts a call in this thread's own stripe (a plain load and store per
+    /// counter: it is their only writer) and returns its classic bucket
+    /// (`bounds_nanos.len()` for `+Inf`).
+    #[inline]
+    fn record_owned(&self, stripe: &Stripe, end: End, nanos: u64) -> usize {
+        let last = stripe.cell(LAST_BUCKET).load(Ordering::Relaxed);
+        // A bucket index, far below 2^64.
+        #[allow(clippy::cast_possible_truncation)]
+        let last_bucket = last as usize;
+        let bucket = if self.bucket_holds(last_bucket, nanos) {
+            last_bucket
+        } else {
+            self.bucket_of(nanos)
+        };
+        let native = self.native.map(|layout| layout.counter(nanos));
+        add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
+        add_owned(stripe.cell(end.index()), 1, Ordering::Release);
+        if bucket < self.bounds_nanos.len() {
+            add_owned(stripe.cell(FIRST_BUCKET + bucket), 1, Ordering::Release);
+        }
+        match native {
+            None => {}
+            Some(0) => add_owned(stripe.cell(NATIVE_ZERO), 1, Ordering::Release),
+            Some(counter) => {
+                if let Err(missed) = stripe.native().try_increment(counter) {
+                    self.count_native_slowly(stripe.native(), counter, missed);
+                }
+            }
+        }
+        if bucket != last_bucket {
+            stripe
+                .cell(LAST_BUCKET)
+                .store(bucket as u64, Ordering::Relaxed);
+        }
+        bucket
+    }
+
+    /// Counts a call of a thread without a stripe of its own, with atomic
+    /// adds, and returns its classic bucket.
+    fn record_shared(&self, end: End, nanos: u64) -> usize {
+        let bucket = self.bucket_of(nanos);
+        let stripe = self.shared_stripe();
+        stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
+        stripe.cell(end.index()).fetch_add(1, Ordering::Release);
+        if bucket < self.bounds_nanos.len() {
+            stripe
+                .cell(FIRST_BUCKET + bucket)
+                .fetch_add(1, Ordering::Release);
+        }
+        if let Some(layout) = self.native {
+            stripe
+                .cell(self.native_start() + layout.counter(nanos))
+                .fetch_add(1, Ordering::Release);
+        }
+        bucket
+    }
+
+    /// A call outside this thread's native window, or in a full counter of
+    /// it: widen the window, or move the full count to the shared stripe.
+    #[cold]
+    #[inline(never)]
+    fn count_native_slowly(&self, window: &NativeWindow, counter: usize, mut missed: Missed) {
+        let Some(layout) = self.native else { return };
+        let _readers_wait = lock(&self.native_lock);
+        loop {
+            match missed {
+                Missed::OutOfRange => window.widen(layout.group_of(counter)),
+                Missed::Full => {
+                    self.shared_stripe()
+                        .cell(self.native_start() + counter)
+                        .fetch_add(FULL_COUNTER, Ordering::Release);
+                    window.take_full(counter);
+                }
+            }
+            match window.try_increment(counter) {
+                Ok(()) => return,
+                Err(again) => missed = again,
+            }
+        }
+    }
+
+    /// Whether classic bucket `bucket` (`bounds_nanos.len()`: `+Inf`) holds
+    /// a duration of `nanos`.
+    #[inline]
+    fn bucket_holds(&self, bucket: usize, nanos: u64) -> bool {
+        let above_lower = bucket == 0
+            || self
+                .bounds_nanos
+                .get(bucket.wrapping_sub(1))
+                .is_some_and(|&lower| lower < nanos);
+        let within_upper = self
+            .bounds_nanos
+            .get(bucket)
+            .map_or(bucket == self.bounds_nanos.len(), |&upper| nanos <= upper);
+        above_lower && within_upper
+    }
+
+    /// The first classic bucket that holds `nanos`, `bounds_nanos.len()`
+    /// for `+Inf`.
+    #[inline]
+    fn bucket_of(&self, nanos: u64) -> usize {
+        self.bounds_nanos
+            .iter()
+            .position(|&bound| nanos <= bound)
+            .unwrap_or(self.bounds_nanos.len())
     }
 
     /// The exemplar slots, made on the first call inside a trace.
@@ -255,16 +354,23 @@ impl Recorder {
     fn owned_stripe(&self, slot: usize) -> &Stripe {
         self.owned[slot].get_or_init(|| {
             self.owned_end.fetch_max(slot + 1, Ordering::Relaxed);
-            Stripe::new(self.counters())
+            Stripe::new(self.owned_counters())
         })
     }
 
     #[inline]
     fn shared_stripe(&self) -> &Stripe {
-        self.shared.get_or_init(|| Stripe::new(self.counters()))
+        self.shared
+            .get_or_init(|| Stripe::new(self.shared_counters()))
     }
 
-    fn counters(&self) -> usize {
+    /// Counters of a thread's own stripe: the native ones are in its window.
+    fn owned_counters(&self) -> usize {
+        self.native_start()
+    }
+
+    /// Counters of the shared stripe, the whole native range included.
+    fn shared_counters(&self) -> usize {
         self.native_start() + self.native.map_or(0, NativeLayout::counters)
     }
 
@@ -297,8 +403,17 @@ impl Recorder {
             for (index, bucket) in into.buckets.iter_mut().enumerate() {
                 *bucket += stripe.cell(FIRST_BUCKET + index).load(Ordering::Acquire);
             }
-            for (index, count) in into.native.iter_mut().enumerate() {
-                *count += stripe.cell(native_start + index).load(Ordering::Acquire);
+        }
+        if native_counters > 0 {
+            let _windows_stay = lock(&self.native_lock);
+            if let Some(shared) = self.shared.get() {
+                for (index, count) in into.native.iter_mut().enumerate() {
+                    *count += shared.cell(native_start + index).load(Ordering::Acquire);
+                }
+            }
+            for stripe in owned.iter().filter_map(OnceLock::get) {
+                into.native[0] += stripe.cell(NATIVE_ZERO).load(Ordering::Acquire);
+                stripe.native().add_to(&mut into.native);
             }
         }
         for stripe in stripes() {
@@ -381,6 +496,41 @@ mod tests {
         assert_eq!(native.buckets, [(0, 1), (8, 3)]);
         assert_eq!(snapshot.total(), 5);
         assert_eq!(snapshot.buckets, [1]); // only the 0 ns call is within 1 ms
+    }
+
+    #[test]
+    fn native_windows_widen_and_overflow_without_losing_a_call() {
+        use crate::record::NativeLayout;
+        static LAYOUT: std::sync::LazyLock<NativeLayout> =
+            std::sync::LazyLock::new(|| NativeLayout::new(3, 160));
+        let recorder = Recorder::new(&[0.001], Some(&LAYOUT));
+        // Twelve powers of two, up and down again: the window widens both ways.
+        let durations: Vec<u64> = (0..12).map(|power| 64 << power).collect();
+        for &nanos in durations.iter().chain(durations.iter().rev()) {
+            recorder.record(End::Returned, None, nanos, clock::now());
+        }
+        // One counter past what 16 bits hold: its calls move to the shared
+        // stripe, and the total stays exact.
+        let full = u64::from(u16::MAX) + 10;
+        for _ in 0..full {
+            recorder.record(End::Returned, None, 5_000, clock::now());
+        }
+        let snapshot = snapshot(&recorder);
+        let mut expected = vec![0_u64; LAYOUT.counters()];
+        for &nanos in durations.iter().chain(durations.iter().rev()) {
+            expected[LAYOUT.counter(nanos)] += 1;
+        }
+        expected[LAYOUT.counter(5_000)] += full;
+        assert_eq!(snapshot.native, expected);
+        assert_eq!(snapshot.total(), 24 + full);
+        // The window spans the powers of two the calls took, not the layout.
+        let stripe = recorder.owned_stripe(crate::record::thread_slot::current().unwrap());
+        let spanned = LAYOUT.counter(64 << 11) - LAYOUT.counter(64) + 1;
+        assert!(
+            stripe.native().len() <= spanned + 16,
+            "{}",
+            stripe.native().len()
+        );
     }
 
     #[test]

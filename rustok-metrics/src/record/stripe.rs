@@ -3,25 +3,38 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::native_window::NativeWindow;
+
 #[repr(align(64))]
 #[derive(Default)]
 struct CacheLine([AtomicU64; 8]);
 
-/// `counters` counters, zeroed; laid out by the recorder.
-pub(super) struct Stripe(Box<[CacheLine]>);
+/// `counters` counters, zeroed, laid out by the recorder; and, for a
+/// thread's own stripe, its window of native counters.
+pub(super) struct Stripe {
+    cells: Box<[CacheLine]>,
+    native: NativeWindow,
+}
 
 impl Stripe {
     pub(super) fn new(counters: usize) -> Self {
-        Stripe(
-            (0..counters.div_ceil(8))
+        Stripe {
+            cells: (0..counters.div_ceil(8))
                 .map(|_| CacheLine::default())
                 .collect(),
-        )
+            native: NativeWindow::default(),
+        }
     }
 
     #[inline]
     pub(super) fn cell(&self, index: usize) -> &AtomicU64 {
-        &self.0[index / 8].0[index % 8]
+        &self.cells[index / 8].0[index % 8]
+    }
+
+    /// The native counters of a thread's own stripe.
+    #[inline]
+    pub(super) fn native(&self) -> &NativeWindow {
+        &self.native
     }
 }
 

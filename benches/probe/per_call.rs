@@ -1,0 +1,162 @@
+//! Per-call cost of metered functions shaped as users write them, for
+//! `benches/compare`: one thread and two threads on one series, sync and
+//! async, with a static kind, without one, and with a computed kind, all
+//! returning `Result<u64, ProbeError>`. Prints each variant's median time
+//! per call and its overhead over the bare function of the same run.
+
+use std::hint::black_box;
+use std::sync::Barrier;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+
+#[path = "common.rs"]
+mod common;
+use common::{ProbeError, criterion_median_nanos, report, work};
+
+type Variant = fn(u64) -> Result<u64, ProbeError>;
+
+#[inline(never)]
+fn bare(x: u64) -> Result<u64, ProbeError> {
+    work(x)
+}
+
+#[rustok_metrics::metered(module = "probe", op = "sync_kind", kind = "post")]
+#[inline(never)]
+fn sync_kind(x: u64) -> Result<u64, ProbeError> {
+    work(x)
+}
+
+#[rustok_metrics::metered(module = "probe", op = "sync")]
+#[inline(never)]
+fn sync_no_kind(x: u64) -> Result<u64, ProbeError> {
+    work(x)
+}
+
+async fn bare_async_inner(x: u64) -> Result<u64, ProbeError> {
+    work(x)
+}
+
+#[rustok_metrics::metered(module = "probe", op = "async_kind", kind = "post")]
+async fn async_kind_inner(x: u64) -> Result<u64, ProbeError> {
+    work(x)
+}
+
+/// Polls a future that completes on its first poll.
+fn poll_ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(value) => value,
+        Poll::Pending => unreachable!("the probe's futures never wait"),
+    }
+}
+
+#[inline(never)]
+fn bare_async(x: u64) -> Result<u64, ProbeError> {
+    poll_ready(bare_async_inner(x))
+}
+
+#[inline(never)]
+fn async_kind(x: u64) -> Result<u64, ProbeError> {
+    poll_ready(async_kind_inner(x))
+}
+
+const KINDS: [&str; 4] = ["post", "page", "comment", "media"];
+
+#[rustok_metrics::metered(module = "probe", op = "computed", kind = rustok_metrics::bounded(kind))]
+#[inline(never)]
+fn computed(kind: &str, x: u64) -> Result<u64, ProbeError> {
+    work(x)
+}
+
+#[inline(never)]
+fn computed_kind(x: u64) -> Result<u64, ProbeError> {
+    computed(KINDS[(x & 3) as usize], x)
+}
+
+/// `(name, variant, its bare twin, threads)`.
+const VARIANTS: &[(&str, Variant, &str, usize)] = &[
+    ("bare", bare, "bare", 1),
+    ("sync_kind", sync_kind, "bare", 1),
+    ("sync_no_kind", sync_no_kind, "bare", 1),
+    ("computed_kind", computed_kind, "bare", 1),
+    ("bare_async", bare_async, "bare_async", 1),
+    ("async_kind", async_kind, "bare_async", 1),
+    ("bare_2_threads", bare, "bare_2_threads", 2),
+    ("sync_kind_2_threads", sync_kind, "bare_2_threads", 2),
+];
+
+/// The calls only; `benches/compare` counts the instructions inside it.
+#[inline(never)]
+fn run(variant: Variant, iters: u64) -> u64 {
+    let mut sum = 0u64;
+    for i in 0..iters {
+        sum = sum.wrapping_add(black_box(variant(black_box(i))).map_or(0, |v| v));
+    }
+    sum
+}
+
+/// Wall time of `threads` threads each making `iters` calls at once.
+fn timed(variant: Variant, threads: usize, iters: u64) -> Duration {
+    let barrier = Barrier::new(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    run(variant, 1_000); // this thread's first calls
+                    barrier.wait();
+                    let start = Instant::now();
+                    black_box(run(variant, iters));
+                    start.elapsed()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().unwrap())
+            .max()
+            .unwrap()
+    })
+}
+
+fn main() {
+    // Process-wide first uses (clock calibration, registry) fall on no variant.
+    run(sync_kind, 1_000);
+    let _ = rustok_metrics::render_metrics();
+    // `per_call count <variant> <calls>`: only the calls, for an instruction
+    // count under callgrind.
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, mode, name, calls] = &args[..]
+        && mode == "count"
+    {
+        let (_, variant, _, _) = VARIANTS
+            .iter()
+            .find(|(known, ..)| known == name)
+            .expect("a variant's name");
+        black_box(run(*variant, calls.parse().expect("a number of calls")));
+        return;
+    }
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(1500))
+        .sample_size(20);
+    let mut group = criterion.benchmark_group("per_call");
+    for &(name, variant, _, threads) in VARIANTS {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| timed(variant, threads, iters));
+        });
+    }
+    group.finish();
+    for &(name, _, twin, _) in VARIANTS {
+        let nanos = criterion_median_nanos("per_call", name);
+        report(&format!("per_call.{name}"), nanos, "ns");
+        if name != twin {
+            let overhead = nanos - criterion_median_nanos("per_call", twin);
+            report(&format!("overhead.{name}"), overhead, "ns");
+        }
+    }
+}

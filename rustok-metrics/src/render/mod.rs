@@ -18,6 +18,8 @@ mod numbers;
 mod protobuf;
 mod text;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use prometheus::Registry;
 use prometheus::proto::MetricFamily;
 
@@ -119,8 +121,12 @@ impl MetricsHandle {
     /// # Errors
     /// As [`render_metrics`].
     pub fn render(&self) -> Result<String, TelemetryError> {
-        let mut out = Vec::new();
+        // The last render's size: this one grows its buffer at most once.
+        static LAST_LENGTH: AtomicUsize = AtomicUsize::new(0);
+        let last = LAST_LENGTH.load(Ordering::Relaxed);
+        let mut out = Vec::with_capacity(last + last / 16);
         self.render_into(Format::Text, &mut out)?;
+        LAST_LENGTH.store(out.len(), Ordering::Relaxed);
         // Every piece written is UTF-8: names, label values and help are
         // `str`, escapes and numbers ASCII.
         Ok(String::from_utf8(out)

@@ -36,6 +36,8 @@ pub(super) struct TextEncoder<'b> {
     counter_suffix: &'static str,
     /// The current sample's label pairs, `{`-opened and not closed.
     labels: Vec<u8>,
+    /// A histogram sample's `name_bucket{labels,le="`, reused.
+    bucket_start: Vec<u8>,
     family_type: FamilyType,
 }
 
@@ -47,6 +49,7 @@ impl<'b> TextEncoder<'b> {
             name: String::new(),
             counter_suffix: "",
             labels: Vec::new(),
+            bucket_start: Vec::new(),
             family_type: FamilyType::Untyped,
         }
     }
@@ -104,6 +107,17 @@ impl<'b> TextEncoder<'b> {
             None => {}
         }
         out.push(b' ');
+        self.value_and_end(value, timestamp, exemplar);
+    }
+
+    /// The value of a line, its timestamp and exemplar, and the newline.
+    fn value_and_end(
+        &mut self,
+        value: Value,
+        timestamp: Option<i64>,
+        exemplar: Option<(Exemplar, f64)>,
+    ) {
+        let out = &mut *self.out;
         match value {
             Value::Count(count) => write_u64(out, count),
             Value::Float(value) => write_f64(out, value),
@@ -200,10 +214,29 @@ impl Sink for TextEncoder<'_> {
             Some((exemplar, exemplar.seconds()))
         };
         let labels = histogram.bounds.labels();
+        // What every `_bucket` line starts with, up to its `le` value:
+        // written once per sample, not once per bucket.
+        let mut start = std::mem::take(&mut self.bucket_start);
+        start.clear();
+        start.extend_from_slice(self.name.as_bytes());
+        start.extend_from_slice(b"_bucket");
+        start.extend_from_slice(if self.labels.is_empty() {
+            b"{"
+        } else {
+            &self.labels
+        });
+        start.extend_from_slice(if self.labels.is_empty() {
+            b"le=\""
+        } else {
+            b",le=\""
+        });
         for (index, (le, &count)) in labels.iter().zip(histogram.cumulative).enumerate() {
-            let le = Some(("le", le.as_str()));
-            self.line("_bucket", le, Value::Count(count), time, exemplar(index));
+            self.out.extend_from_slice(&start);
+            self.out.extend_from_slice(le.as_bytes());
+            self.out.extend_from_slice(b"\"} ");
+            self.value_and_end(Value::Count(count), time, exemplar(index));
         }
+        self.bucket_start = start;
         let count = Value::Count(histogram.count);
         let inf = exemplar(labels.len());
         self.line("_bucket", Some(("le", "+Inf")), count, time, inf);

@@ -5,7 +5,8 @@
 //! - 10, 100 and 1,000 operations of one kind;
 //! - 200 operations x 25 kinds (5,000 series of each family, about
 //!   120,000 lines with the default buckets), in each of our three formats
-//!   (protobuf with the native buckets too).
+//!   (protobuf with the native buckets too), with static kinds and with
+//!   kinds each call computes.
 //!
 //! `cargo bench -p rustok-metrics-benches --bench render`
 //!
@@ -20,19 +21,22 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
-use rustok_metrics::__private::{CallSite, Exit, Outcome};
+use rustok_metrics::__private::{CallSite, Exit, KindValue, Outcome};
 use rustok_metrics::{Format, ModuleMetrics, Status};
 use rustok_metrics_benches::{CountingAllocator, allocations};
 
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
-/// (module, operations, kinds per operation).
-const SIZES: [(&str, usize, usize); 4] = [
+/// (module, operations, kinds per operation). `render_200x25_computed` has
+/// one call site per operation whose kind each call computes (`kind =
+/// bounded(..)`); the others, one call site per (operation, kind).
+const SIZES: [(&str, usize, usize); 5] = [
     ("render_10", 10, 1),
     ("render_100", 100, 1),
     ("render_1000", 1_000, 1),
     ("render_200x25", 200, 25),
+    ("render_200x25_computed", 200, 25),
 ];
 
 fn kind_name(kind: usize, kinds: usize) -> String {
@@ -45,17 +49,34 @@ fn kind_name(kind: usize, kinds: usize) -> String {
 
 /// `operations x kinds` call sites in `module`, each with four status series.
 fn metered_sites(module: &'static str, operations: usize, kinds: usize) -> &'static ModuleMetrics {
+    let computed = module.ends_with("_computed");
+    let leak = |site: CallSite| -> &'static CallSite { Box::leak(Box::new(site)) };
     for op in 0..operations {
         let operation: &'static str = Box::leak(format!("op_{op}").into_boxed_str());
+        let computed_site =
+            computed.then(|| leak(CallSite::new(module, operation, "", true, file!(), line!())));
         for kind in 0..kinds {
             let kind: &'static str = Box::leak(kind_name(kind, kinds).into_boxed_str());
-            let site = CallSite::new(module, operation, kind, false, file!(), line!());
-            let site: &'static CallSite = Box::leak(Box::new(site));
+            let static_site = computed_site.is_none().then(|| {
+                leak(CallSite::new(
+                    module,
+                    operation,
+                    kind,
+                    false,
+                    file!(),
+                    line!(),
+                ))
+            });
+            let start = || match (computed_site, static_site) {
+                (Some(site), _) => site.start_with(KindValue::Bounded(kind)),
+                (None, Some(site)) => site.start(),
+                (None, None) => unreachable!("one of the two is made"),
+            };
             // Every status renders, at zero if never recorded; record three.
             for outcome in [Outcome::Success, Outcome::Error { error_kind: None }] {
-                Exit::new(site.start()).returns(outcome);
+                Exit::new(start()).returns(outcome);
             }
-            drop(Exit::new(site.start())); // cancelled
+            drop(Exit::new(start())); // cancelled
         }
     }
     rustok_metrics::module_metrics(module).unwrap()

@@ -39,9 +39,11 @@
 //!
 //! A sync function that returns a future is measured inside the async block
 //! it ends with, as an `async fn` body (see `future`); one whose future
-//! cannot be found is refused. Otherwise, a sync function returning `()` or
-//! `impl Trait` needs none of the noting:
-//! any exit that is not a panic is a success, so its body is left as written.
+//! cannot be found is refused. Otherwise, a sync function returning an
+//! `impl Trait` is left as written, its exit noted as a success up front:
+//! any exit that is not a panic is one. (`()` functions note their exits
+//! like the others: a panic from a `Drop` during another panic is told from
+//! a return only by the exit not being noted.)
 //! A body with a macro that may `return` inside its own expansion (`bail!`)
 //! is measured as a whole instead: see `measure_whole`.
 
@@ -116,7 +118,7 @@ pub(crate) fn instrument(
     }
     block.stmts.splice(0..0, keep_unused_arguments_inside(sig));
     let output = value_type(&sig.output);
-    if sig.asyncness.is_none() && !may_fail(&sig.output) {
+    if sig.asyncness.is_none() && returns_opaque(&sig.output) {
         let guard: Stmt = syn::parse_quote! {
             let #exit = ::rustok_metrics::__private::Exit::succeeding(#start);
         };
@@ -177,16 +179,12 @@ fn keep_unused_arguments_inside(sig: &Signature) -> Vec<Stmt> {
         .collect()
 }
 
-/// Whether a return value can say "error": not for `()`, and not for an
-/// `impl Trait`, which the classification could not look into anyway.
-fn may_fail(output: &ReturnType) -> bool {
-    match output {
-        ReturnType::Default => false,
-        ReturnType::Type(_, ty) => {
-            !matches!(&**ty, Type::Tuple(unit) if unit.elems.is_empty())
-                && !matches!(&**ty, Type::ImplTrait(_))
-        }
-    }
+/// Whether the function returns an `impl Trait`: a value no exit could be
+/// noted with (its type cannot be named) and the classification could not
+/// look into. Every other sync function notes its exits, `()` ones too, so
+/// one that panics from a `Drop` during another panic is still a panic.
+fn returns_opaque(output: &ReturnType) -> bool {
+    matches!(output, ReturnType::Type(_, ty) if matches!(&**ty, Type::ImplTrait(_)))
 }
 
 /// Inserts the guard and notes every exit of `block` (see the module docs);
@@ -525,6 +523,11 @@ impl VisitMut for Exits<'_> {
                         });
                     }
                 }
+            }
+            // A `?` cannot compile in a function returning `()`: left as
+            // written, so the compiler's own error and help point at it.
+            Expr::Try(tried) if is_unit(self.output) => {
+                syn::visit_mut::visit_expr_try_mut(self, tried);
             }
             Expr::Try(tried) => {
                 syn::visit_mut::visit_expr_try_mut(self, tried);

@@ -451,6 +451,11 @@ async fn fails_async_while_unwinding() -> Result<u32, String> {
     panic!("the service method fails")
 }
 
+#[metered(module = "it_transparent", op = "fails_unit_during_unwind")]
+fn fails_with_no_value_while_unwinding() {
+    service_fails();
+}
+
 /// The plain twin of the metered functions above.
 fn plain_fails_while_unwinding() -> Result<u32, String> {
     panic!("the service method fails")
@@ -463,6 +468,7 @@ impl Drop for FailsOnDrop {
         assert!(catch_unwind(plain_fails_while_unwinding).is_err());
         assert!(catch_unwind(fails_while_unwinding).is_err());
         assert!(catch_unwind(fails_behind_a_macro_while_unwinding).is_err());
+        assert!(catch_unwind(fails_with_no_value_while_unwinding).is_err());
         assert!(
             catch_unwind(|| {
                 let mut future = Box::pin(fails_async_while_unwinding());
@@ -487,6 +493,7 @@ fn a_call_that_panics_from_a_drop_during_an_unrelated_panic_is_a_panic() {
     for op in [
         "fails_during_unwind",
         "fails_whole_during_unwind",
+        "fails_unit_during_unwind",
         "fails_async_during_unwind",
     ] {
         assert_eq!(scrape.statuses("it_transparent", op), [0, 0, 1, 0], "{op}");

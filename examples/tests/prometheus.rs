@@ -400,9 +400,11 @@ fn the_examples_traffic_has_native_histograms_and_exemplars() {
         }
     };
     let count = "histogram_count(sum(rustok_content_operation_duration_seconds))";
-    wait_for("native content histograms", Duration::from_secs(120), || {
-        value(&native, count).is_some_and(|count| count >= 5.0)
-    });
+    wait_for(
+        "native content histograms",
+        Duration::from_secs(120),
+        || value(&native, count).is_some_and(|count| count >= 5.0),
+    );
     let median = value(
         &native,
         "histogram_quantile(0.5, sum(rustok_content_operation_duration_seconds))",

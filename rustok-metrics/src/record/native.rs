@@ -3,12 +3,12 @@
 //! `(2^((i-1)/2^s), 2^(i/2^s)]` seconds, so every power of two is split
 //! into `2^s` buckets (for `s < 0`, one bucket spans `2^-s` powers).
 //!
-//! A stripe keeps a fixed range of them, `(2^MIN_EXPONENT, 2^MAX_EXPONENT]`
-//! seconds (0.23 ns to 18 hours), plus a zero bucket for durations at or
-//! below `2^MIN_EXPONENT`, so recording is one index computation and one
-//! add, never an allocation. A duration above the range is counted in its
-//! top bucket (its `_sum` stays exact). Reading reduces the schema, merging
-//! neighbours, until at most `max_buckets` are populated.
+//! The layout covers `(2^MIN_EXPONENT, 2^MAX_EXPONENT]` seconds (0.23 ns
+//! to 18 hours), plus a zero bucket for durations at or below
+//! `2^MIN_EXPONENT`; a duration above the range is counted in its top
+//! bucket (its `_sum` stays exact). A thread keeps counters only for the
+//! part of that range its calls took (`native_window`). Reading reduces the
+//! schema, merging neighbours, until at most `max_buckets` are populated.
 
 /// The lowest power of two kept: values at or below `2^MIN_EXPONENT`
 /// seconds are in the zero bucket. Divisible by 16, so every schema down

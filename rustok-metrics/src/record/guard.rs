@@ -1,7 +1,7 @@
 //! A started call, and the guard that turns it into exactly one recorded end.
 
 use super::clock::{self, Ticks};
-use super::recorder::{End, Recorder};
+use super::recorder::{End, Recorder, StartedOn};
 
 /// A call that started: in flight in its recorder, its clock running.
 /// Records nothing on its own: [`Guard`] records it on drop, and a caller
@@ -9,15 +9,17 @@ use super::recorder::{End, Recorder};
 #[derive(Clone, Copy)]
 pub(crate) struct Started {
     recorder: &'static Recorder,
+    on: StartedOn<'static>,
     at: Ticks,
 }
 
 impl Started {
     #[inline]
     pub(crate) fn now(recorder: &'static Recorder) -> Self {
-        recorder.start();
+        let on = recorder.start();
         Started {
             recorder,
+            on,
             at: clock::now(),
         }
     }
@@ -27,7 +29,7 @@ impl Started {
     pub(crate) fn end(self, end: End, tag: Option<&'static str>) {
         let now = clock::now();
         let nanos = clock::nanos_between(self.at, now);
-        self.recorder.record(end, tag, nanos, now);
+        self.recorder.record(self.on, end, tag, nanos, now);
     }
 }
 

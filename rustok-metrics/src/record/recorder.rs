@@ -18,10 +18,8 @@
 //! With native histograms, a thread's stripe also counts each call in its
 //! exponential bucket ([`NativeLayout`]), in a window of 16-bit counters
 //! over the range its calls took ([`NativeWindow`]); the shared stripe keeps
-//! the whole range. A thread's stripe remembers the classic bucket of its
-//! last call, so a call like the one before finds it with two comparisons
-//! the CPU predicts; the native counter comes from a table lookup
-//! ([`NativeLayout::counter`]). A call that ends inside a trace
+//! the whole range. The native counter comes from a table lookup
+//! ([`NativeLayout::counter`]), no scan. A call that ends inside a trace
 //! ([`trace::current`]) leaves an exemplar in the slot of its bucket and in
 //! that of its end (or its tag): shared slots, written without waiting
 //! ([`ExemplarSlot`]).
@@ -67,11 +65,8 @@ impl End {
 
 const SUM: usize = End::COUNT;
 const STARTED: usize = SUM + 1;
-/// A thread's own stripe: the classic bucket of its last call, the first
-/// guess for the next one.
-const LAST_BUCKET: usize = STARTED + 1;
 /// A thread's own stripe: calls in the native zero bucket.
-const NATIVE_ZERO: usize = LAST_BUCKET + 1;
+const NATIVE_ZERO: usize = STARTED + 1;
 const FIRST_BUCKET: usize = NATIVE_ZERO + 1;
 
 /// The counts of one series.
@@ -95,6 +90,18 @@ pub(crate) struct Recorder {
     /// full counter of one is moved to the shared stripe (see
     /// [`NativeWindow`]), so a read never sees those half done.
     native_lock: Mutex<()>,
+}
+
+/// Where a call started: the slot and stripe of its thread, so a call that
+/// ends on the thread it started on (every sync call) finds its stripe
+/// again without looking it up.
+#[derive(Clone, Copy)]
+pub(crate) struct StartedOn<'r>(Option<(usize, &'r Stripe)>);
+
+impl StartedOn<'_> {
+    /// For a call whose start was not counted here (tests).
+    #[cfg(test)]
+    pub(crate) const NOWHERE: StartedOn<'static> = StartedOn(None);
 }
 
 /// A consistent read of a recorder (or several, added up).
@@ -187,25 +194,41 @@ impl Recorder {
 
     /// Counts one call as started (in flight until [`record`](Self::record)).
     #[inline]
-    pub(crate) fn start(&self) {
+    pub(crate) fn start(&self) -> StartedOn<'_> {
         match thread_slot::current() {
-            // This thread is the stripe's only writer.
-            Some(slot) => add_owned(self.owned_stripe(slot).cell(STARTED), 1, Ordering::Relaxed),
+            Some(slot) => {
+                let stripe = self.owned_stripe(slot);
+                // This thread is the stripe's only writer.
+                add_owned(stripe.cell(STARTED), 1, Ordering::Relaxed);
+                StartedOn(Some((slot, stripe)))
+            }
             None => {
                 self.shared_stripe()
                     .cell(STARTED)
                     .fetch_add(1, Ordering::Relaxed);
+                StartedOn(None)
             }
         }
     }
 
     /// Records one call that ended with `end` at `ended_at`, with an
     /// optional tag, after `nanos`.
+    /// `on` is where the call started, if it ends on the same thread.
     #[inline]
-    pub(crate) fn record(&self, end: End, tag: Option<&'static str>, nanos: u64, ended_at: Ticks) {
-        let bucket = match thread_slot::current() {
-            Some(slot) => self.record_owned(self.owned_stripe(slot), end, nanos),
-            None => self.record_shared(end, nanos),
+    pub(crate) fn record(
+        &self,
+        on: StartedOn<'_>,
+        end: End,
+        tag: Option<&'static str>,
+        nanos: u64,
+        ended_at: Ticks,
+    ) {
+        let bucket = match (thread_slot::current(), on.0) {
+            (Some(slot), Some((started_slot, stripe))) if slot == started_slot => {
+                self.record_owned(stripe, end, nanos)
+            }
+            (Some(slot), _) => self.record_owned(self.owned_stripe(slot), end, nanos),
+            (None, _) => self.record_shared(end, nanos),
         };
         let tagged = tag.map(|tag| {
             self.tags
@@ -232,15 +255,7 @@ impl Recorder {
     /// (`bounds_nanos.len()` for `+Inf`).
     #[inline]
     fn record_owned(&self, stripe: &Stripe, end: End, nanos: u64) -> usize {
-        let last = stripe.cell(LAST_BUCKET).load(Ordering::Relaxed);
-        // A bucket index, far below 2^64.
-        #[allow(clippy::cast_possible_truncation)]
-        let last_bucket = last as usize;
-        let bucket = if self.bucket_holds(last_bucket, nanos) {
-            last_bucket
-        } else {
-            self.bucket_of(nanos)
-        };
+        let bucket = self.bucket_of(nanos);
         let native = self.native.map(|layout| layout.counter(nanos));
         add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
         add_owned(stripe.cell(end.index()), 1, Ordering::Release);
@@ -255,11 +270,6 @@ impl Recorder {
                     self.count_native_slowly(stripe.native(), counter, missed);
                 }
             }
-        }
-        if bucket != last_bucket {
-            stripe
-                .cell(LAST_BUCKET)
-                .store(bucket as u64, Ordering::Relaxed);
         }
         bucket
     }
@@ -306,22 +316,6 @@ impl Recorder {
                 Err(again) => missed = again,
             }
         }
-    }
-
-    /// Whether classic bucket `bucket` (`bounds_nanos.len()`: `+Inf`) holds
-    /// a duration of `nanos`.
-    #[inline]
-    fn bucket_holds(&self, bucket: usize, nanos: u64) -> bool {
-        let above_lower = bucket == 0
-            || self
-                .bounds_nanos
-                .get(bucket.wrapping_sub(1))
-                .is_some_and(|&lower| lower < nanos);
-        let within_upper = self
-            .bounds_nanos
-            .get(bucket)
-            .map_or(bucket == self.bounds_nanos.len(), |&upper| nanos <= upper);
-        above_lower && within_upper
     }
 
     /// The first classic bucket that holds `nanos`, `bounds_nanos.len()`
@@ -456,7 +450,7 @@ fn seconds_to_nanos(seconds: f64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{End, Recorder, Snapshot};
+    use super::{End, Recorder, Snapshot, StartedOn};
     use crate::record::clock;
 
     fn snapshot(recorder: &Recorder) -> Snapshot {
@@ -468,9 +462,9 @@ mod tests {
     #[test]
     fn records_into_the_first_bucket_that_holds_the_value() {
         let recorder = Recorder::new(&[0.001, 0.01], None);
-        recorder.record(End::Returned, None, 1_000_000, clock::now()); // exactly 1 ms: le="0.001"
-        recorder.record(End::Failed, None, 1_000_001, clock::now());
-        recorder.record(End::Panicked, None, 20_000_000, clock::now()); // only in +Inf
+        recorder.record(StartedOn::NOWHERE, End::Returned, None, 1_000_000, clock::now()); // exactly 1 ms: le="0.001"
+        recorder.record(StartedOn::NOWHERE, End::Failed, None, 1_000_001, clock::now());
+        recorder.record(StartedOn::NOWHERE, End::Panicked, None, 20_000_000, clock::now()); // only in +Inf
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.by_end, [1, 1, 1, 0]);
         assert_eq!(snapshot.buckets, [1, 1]);
@@ -483,13 +477,13 @@ mod tests {
         static LAYOUT: std::sync::LazyLock<NativeLayout> =
             std::sync::LazyLock::new(|| NativeLayout::new(3, 160));
         let recorder = Recorder::new(&[0.001], Some(&LAYOUT));
-        recorder.record(End::Returned, None, 1_000_000_000, clock::now()); // 1 s: index 0
+        recorder.record(StartedOn::NOWHERE, End::Returned, None, 1_000_000_000, clock::now()); // 1 s: index 0
         std::thread::scope(|scope| {
             for _ in 0..3 {
-                scope.spawn(|| recorder.record(End::Failed, None, 2_000_000_000, clock::now()));
+                scope.spawn(|| recorder.record(StartedOn::NOWHERE, End::Failed, None, 2_000_000_000, clock::now()));
             }
         });
-        recorder.record(End::Returned, None, 0, clock::now()); // the zero bucket
+        recorder.record(StartedOn::NOWHERE, End::Returned, None, 0, clock::now()); // the zero bucket
         let snapshot = snapshot(&recorder);
         let native = LAYOUT.buckets(&snapshot.native);
         assert_eq!(native.zero_count, 1);
@@ -507,13 +501,13 @@ mod tests {
         // Twelve powers of two, up and down again: the window widens both ways.
         let durations: Vec<u64> = (0..12).map(|power| 64 << power).collect();
         for &nanos in durations.iter().chain(durations.iter().rev()) {
-            recorder.record(End::Returned, None, nanos, clock::now());
+            recorder.record(StartedOn::NOWHERE, End::Returned, None, nanos, clock::now());
         }
         // One counter past what 16 bits hold: its calls move to the shared
         // stripe, and the total stays exact.
         let full = u64::from(u16::MAX) + 10;
         for _ in 0..full {
-            recorder.record(End::Returned, None, 5_000, clock::now());
+            recorder.record(StartedOn::NOWHERE, End::Returned, None, 5_000, clock::now());
         }
         let snapshot = snapshot(&recorder);
         let mut expected = vec![0_u64; LAYOUT.counters()];
@@ -540,7 +534,7 @@ mod tests {
             for _ in 0..4 {
                 scope.spawn(|| {
                     for _ in 0..1_000 {
-                        recorder.record(End::Returned, None, 5, clock::now());
+                        recorder.record(StartedOn::NOWHERE, End::Returned, None, 5, clock::now());
                     }
                 });
             }
@@ -556,11 +550,11 @@ mod tests {
         recorder.start();
         recorder.start();
         recorder.start();
-        recorder.record(End::Returned, None, 1, clock::now());
+        recorder.record(StartedOn::NOWHERE, End::Returned, None, 1, clock::now());
         // Started here, ended on another thread: an async call that resumed
         // on another worker.
         std::thread::scope(|scope| {
-            scope.spawn(|| recorder.record(End::Abandoned, None, 1, clock::now()));
+            scope.spawn(|| recorder.record(StartedOn::NOWHERE, End::Abandoned, None, 1, clock::now()));
         });
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.started, 3);
@@ -571,15 +565,15 @@ mod tests {
     #[test]
     fn tags_are_counted_per_end_up_to_a_cap() {
         let recorder = Recorder::new(&[1.0], None);
-        recorder.record(End::Failed, Some("not_found"), 1, clock::now());
-        recorder.record(End::Failed, Some("not_found"), 1, clock::now());
-        recorder.record(End::Returned, Some("not_found"), 1, clock::now());
-        recorder.record(End::Failed, None, 1, clock::now());
+        recorder.record(StartedOn::NOWHERE, End::Failed, Some("not_found"), 1, clock::now());
+        recorder.record(StartedOn::NOWHERE, End::Failed, Some("not_found"), 1, clock::now());
+        recorder.record(StartedOn::NOWHERE, End::Returned, Some("not_found"), 1, clock::now());
+        recorder.record(StartedOn::NOWHERE, End::Failed, None, 1, clock::now());
         let tags: Vec<&'static str> = (0..100)
             .map(|n| &*Box::leak(format!("tag_{n}").into_boxed_str()))
             .collect();
         for tag in &tags {
-            recorder.record(End::Failed, Some(tag), 1, clock::now());
+            recorder.record(StartedOn::NOWHERE, End::Failed, Some(tag), 1, clock::now());
         }
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.calls(End::Failed), 103);

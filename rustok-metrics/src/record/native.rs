@@ -17,6 +17,10 @@ const MIN_EXPONENT: i32 = -32;
 /// The highest power of two kept, 2^16 s (about 18 hours).
 const MAX_EXPONENT: i32 = 16;
 
+/// The largest upper bound a table cell holds (48 bits, 78 hours); only the
+/// top bucket's, which is unbounded, is larger.
+const CELL_UPPER_MAX: u64 = (1 << 48) - 1;
+
 /// The lowest schema Prometheus knows, and the highest.
 pub(crate) const MIN_SCHEMA: i8 = -4;
 pub(crate) const MAX_SCHEMA: i8 = 8;
@@ -43,8 +47,10 @@ pub(crate) struct NativeLayout {
     /// of two of nanoseconds into cells narrower than the narrowest bucket.
     cell_bits: u32,
     /// Per (highest set bit, cell), the counter of the smallest duration in
-    /// the cell: a duration's counter is this one or the next.
-    cells: Box<[u16]>,
+    /// the cell (low 16 bits) and that counter's upper bound (the rest): a
+    /// duration's counter is this one, or the next when it is past the
+    /// bound. One load gives both.
+    cells: Box<[u64]>,
     /// Counters per power of two of seconds (one for negative schemas).
     group: usize,
     /// The bucket index of counter 1 (counter 0 is the zero bucket).
@@ -98,7 +104,8 @@ impl NativeLayout {
                 let start = (1_u128 << power) + ((u128::from(cell) << power) >> cell_bits);
                 let start = u64::try_from(start).unwrap_or(u64::MAX);
                 let counter = scan_counter(&upper_nanos, start);
-                u16::try_from(counter).expect("at most 48 * 256 + 2 counters")
+                let upper = upper_nanos[counter].min(CELL_UPPER_MAX);
+                (upper << 16) | u64::try_from(counter).expect("at most 48 * 256 + 2 counters")
             })
             .collect();
         NativeLayout {
@@ -128,8 +135,12 @@ impl NativeLayout {
         let below = (nanos << nanos.leading_zeros()) << 1;
         let cell = below >> (64 - self.cell_bits);
         let index = ((power as usize) << self.cell_bits) | cell as usize;
-        let candidate = usize::from(self.cells[index]);
-        candidate + usize::from(nanos > self.upper_nanos[candidate])
+        let cell = self.cells[index];
+        // A duration past the top bucket's lower bound is in it; the top
+        // bucket's own bound is stored capped, so compare with that cap.
+        #[allow(clippy::cast_possible_truncation)]
+        let candidate = (cell & 0xffff) as usize;
+        candidate + usize::from(nanos > cell >> 16 && candidate + 1 < self.upper_nanos.len())
     }
 
     /// The counters of the power of two (one group of `2^schema` buckets)

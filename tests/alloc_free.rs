@@ -1,9 +1,15 @@
-//! After its first call, a metered call allocates nothing: counted by a
+//! After its first calls, a metered call allocates nothing: counted by a
 //! global allocator that counts this thread's allocations.
+//!
+//! "First calls" are those that take a thread into a range of durations it
+//! had not seen: its native-histogram counters grow with that range. So the
+//! warm-up calls each function slowly once (longer than any call of the
+//! measured loops can take, even on a loaded machine), and many times fast.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
+use std::time::Duration;
 
 use rustok_metrics::metered;
 
@@ -36,8 +42,21 @@ fn allocations_during(f: impl FnOnce()) -> u64 {
     ALLOCATIONS.with(Cell::get) - before
 }
 
+thread_local! {
+    /// How long the functions below take, when set: for the warm-up.
+    static NAP: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+}
+
+fn nap() {
+    let nap = NAP.get();
+    if !nap.is_zero() {
+        std::thread::sleep(nap);
+    }
+}
+
 #[metered(module = "alloc_free", op = "parse")]
 fn parse(input: &str) -> Result<u32, std::num::ParseIntError> {
+    nap();
     input.parse()
 }
 
@@ -49,16 +68,19 @@ enum Channel {
 
 #[metered(module = "alloc_free", op = "notify", kind = channel)]
 fn notify(channel: Channel, text: &str) -> usize {
+    nap();
     text.len()
 }
 
 #[metered(module = "alloc_free", op = "upload", kind = rustok_metrics::bounded(mime))]
 fn upload(mime: &str) -> usize {
+    nap();
     mime.len()
 }
 
 #[metered(module = "alloc_free", op = "ready")]
 async fn ready(n: u32) -> u32 {
+    nap();
     n + 1
 }
 
@@ -75,13 +97,23 @@ fn poll_ready<F: Future>(future: F) -> F::Output {
 
 #[test]
 fn warm_calls_do_not_allocate() {
-    // The first calls resolve each site's series: they may allocate.
-    let _ = parse("1");
-    let _ = parse("x");
-    poll_ready(ready(1));
-    notify(Channel::Web, "");
-    notify(Channel::Mobile, "");
-    upload("image/png");
+    // The first calls resolve each site's series and take this thread's
+    // counters over the range of durations of the calls below: they may
+    // allocate.
+    let warm_up = || {
+        let _ = parse("1");
+        let _ = parse("x");
+        poll_ready(ready(1));
+        notify(Channel::Web, "");
+        notify(Channel::Mobile, "");
+        upload("image/png");
+    };
+    NAP.set(Duration::from_millis(500));
+    warm_up();
+    NAP.set(Duration::ZERO);
+    for _ in 0..1_000 {
+        warm_up();
+    }
 
     let sync_calls = allocations_during(|| {
         for _ in 0..1_000 {

@@ -4,34 +4,14 @@
 //! stays within 8 MiB, counted by a global allocator (bytes allocated and
 //! not freed while the calls run). Prints the figure per series per thread.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rustok_metrics::__private::{CallSite, Exit, Outcome};
 
-struct LiveBytes;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards every call to `System`; only counts on the side.
-unsafe impl GlobalAlloc for LiveBytes {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size().cast_signed(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size().cast_signed(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: LiveBytes = LiveBytes;
+#[path = "../benches/probe/live_bytes.rs"]
+mod live_bytes;
+use live_bytes::live_bytes;
 
 const OPERATIONS: usize = 1_000;
 const THREADS: usize = 16;
@@ -62,7 +42,7 @@ fn metric_memory(module: &'static str) -> isize {
             )))
         })
         .collect();
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = live_bytes();
     let all_called = Barrier::new(THREADS + 1);
     let measured = Barrier::new(THREADS + 1);
     std::thread::scope(|scope| {
@@ -81,7 +61,7 @@ fn metric_memory(module: &'static str) -> isize {
             });
         }
         all_called.wait();
-        let held = LIVE.load(Ordering::Relaxed) - before;
+        let held = live_bytes() - before;
         measured.wait();
         held
     })

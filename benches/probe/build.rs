@@ -5,46 +5,71 @@
 
 use std::fmt::Write;
 
-const MEMORY_OPERATIONS: usize = 1_000;
-const RENDER_OPERATIONS: usize = 200;
-
-fn main() {
-    let mut code = String::new();
-    for op in 0..MEMORY_OPERATIONS {
-        writeln!(
-            code,
-            "#[rustok_metrics::metered(module = \"probe_memory\", op = \"op_{op}\", kind = \"post\")]\n\
-             fn memory_{op}(spin_nanos: u64) -> Result<u64, ProbeError> {{ spin(spin_nanos) }}"
-        )
-        .unwrap();
-    }
-    let names: Vec<String> = (0..MEMORY_OPERATIONS).map(|op| format!("memory_{op}")).collect();
-    writeln!(
-        code,
-        "pub static MEMORY_OPS: [fn(u64) -> Result<u64, ProbeError>; {MEMORY_OPERATIONS}] = [{}];",
-        names.join(", ")
-    )
-    .unwrap();
-    write("memory_sites.rs", &std::mem::take(&mut code));
-    for op in 0..RENDER_OPERATIONS {
-        writeln!(
-            code,
-            "#[rustok_metrics::metered(module = \"probe_render\", op = \"op_{op}\", kind = rustok_metrics::bounded(kind))]\n\
-             fn render_{op}(kind: &str, x: u64) -> Result<u64, ProbeError> {{ work(x) }}"
-        )
-        .unwrap();
-    }
-    let names: Vec<String> = (0..RENDER_OPERATIONS).map(|op| format!("render_{op}")).collect();
-    writeln!(
-        code,
-        "pub static RENDER_OPS: [fn(&str, u64) -> Result<u64, ProbeError>; {RENDER_OPERATIONS}] = [{}];",
-        names.join(", ")
-    )
-    .unwrap();
-    write("render_sites.rs", &code);
+/// What differs between the two files of call sites.
+struct Sites {
+    file: &'static str,
+    operations: usize,
+    /// `module` and `kind` of the attribute, after `op`.
+    attribute: &'static str,
+    /// The function's name, before the operation's number.
+    prefix: &'static str,
+    arguments: &'static str,
+    body: &'static str,
+    /// The type of the array of every function, `MEMORY_OPS` or `RENDER_OPS`.
+    array: &'static str,
+    pointer: &'static str,
 }
 
-fn write(file: &str, code: &str) {
+fn main() {
+    generate(&Sites {
+        file: "memory_sites.rs",
+        operations: 1_000,
+        attribute: "module = \"probe_memory\", kind = \"post\"",
+        prefix: "memory_",
+        arguments: "spin_nanos: u64",
+        body: "spin(spin_nanos)",
+        array: "MEMORY_OPS",
+        pointer: "fn(u64) -> Result<u64, ProbeError>",
+    });
+    generate(&Sites {
+        file: "render_sites.rs",
+        operations: 200,
+        attribute: "module = \"probe_render\", kind = rustok_metrics::bounded(kind)",
+        prefix: "render_",
+        arguments: "kind: &str, x: u64",
+        body: "work(x)",
+        array: "RENDER_OPS",
+        pointer: "fn(&str, u64) -> Result<u64, ProbeError>",
+    });
+}
+
+fn generate(sites: &Sites) {
+    let Sites {
+        file,
+        operations,
+        attribute,
+        prefix,
+        arguments,
+        body,
+        array,
+        pointer,
+    } = sites;
+    let mut code = String::new();
+    for op in 0..*operations {
+        writeln!(
+            code,
+            "#[rustok_metrics::metered(op = \"op_{op}\", {attribute})]\n\
+             fn {prefix}{op}({arguments}) -> Result<u64, ProbeError> {{ {body} }}"
+        )
+        .unwrap();
+    }
+    let names: Vec<String> = (0..*operations).map(|op| format!("{prefix}{op}")).collect();
+    writeln!(
+        code,
+        "pub static {array}: [{pointer}; {operations}] = [{}];",
+        names.join(", ")
+    )
+    .unwrap();
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join(file);
     std::fs::write(out, code).unwrap();
 }

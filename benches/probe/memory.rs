@@ -3,9 +3,7 @@
 //! durations over twelve powers of two (64 ns to 131 us). Prints the bytes
 //! allocated and not freed while the calls ran, per operation per thread.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicIsize, Ordering};
 
 #[path = "common.rs"]
 mod common;
@@ -13,27 +11,9 @@ use common::{ProbeError, report, spin, work};
 
 include!(concat!(env!("OUT_DIR"), "/memory_sites.rs"));
 
-struct LiveBytes;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards every call to `System`; only counts on the side.
-unsafe impl GlobalAlloc for LiveBytes {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size().cast_signed(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size().cast_signed(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: LiveBytes = LiveBytes;
+#[path = "live_bytes.rs"]
+mod live_bytes;
+use live_bytes::live_bytes;
 
 const THREADS: usize = 16;
 /// Durations of 64 ns times 2^0 ..= 2^11.
@@ -42,7 +22,7 @@ const POWERS: u32 = 12;
 fn main() {
     let _ = work(0);
     let _ = rustok_metrics::render_metrics();
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = live_bytes();
     let all_called = Barrier::new(THREADS + 1);
     let measured = Barrier::new(THREADS + 1);
     let held = std::thread::scope(|scope| {
@@ -59,7 +39,7 @@ fn main() {
             });
         }
         all_called.wait();
-        let held = LIVE.load(Ordering::Relaxed) - before;
+        let held = live_bytes() - before;
         measured.wait();
         held
     });

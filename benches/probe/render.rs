@@ -34,5 +34,9 @@ fn main() {
     let nanos = criterion_median_nanos("render_computed_200x25", "");
     report("render.lines", lines as f64, "lines");
     #[allow(clippy::cast_precision_loss)]
-    report("render.ns_per_line_computed_200x25", nanos / lines as f64, "ns");
+    report(
+        "render.ns_per_line_computed_200x25",
+        nanos / lines as f64,
+        "ns",
+    );
 }

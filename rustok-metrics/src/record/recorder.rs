@@ -453,6 +453,11 @@ mod tests {
     use super::{End, Recorder, Snapshot, StartedOn};
     use crate::record::clock;
 
+    /// Records a call of `nanos` that ends now, on any thread.
+    fn record(recorder: &Recorder, end: End, tag: Option<&'static str>, nanos: u64) {
+        recorder.record(StartedOn::NOWHERE, end, tag, nanos, clock::now());
+    }
+
     fn snapshot(recorder: &Recorder) -> Snapshot {
         let mut snapshot = Snapshot::default();
         recorder.add_to(&mut snapshot, true);
@@ -462,9 +467,9 @@ mod tests {
     #[test]
     fn records_into_the_first_bucket_that_holds_the_value() {
         let recorder = Recorder::new(&[0.001, 0.01], None);
-        recorder.record(StartedOn::NOWHERE, End::Returned, None, 1_000_000, clock::now()); // exactly 1 ms: le="0.001"
-        recorder.record(StartedOn::NOWHERE, End::Failed, None, 1_000_001, clock::now());
-        recorder.record(StartedOn::NOWHERE, End::Panicked, None, 20_000_000, clock::now()); // only in +Inf
+        record(&recorder, End::Returned, None, 1_000_000); // exactly 1 ms: le="0.001"
+        record(&recorder, End::Failed, None, 1_000_001);
+        record(&recorder, End::Panicked, None, 20_000_000); // only in +Inf
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.by_end, [1, 1, 1, 0]);
         assert_eq!(snapshot.buckets, [1, 1]);
@@ -477,13 +482,13 @@ mod tests {
         static LAYOUT: std::sync::LazyLock<NativeLayout> =
             std::sync::LazyLock::new(|| NativeLayout::new(3, 160));
         let recorder = Recorder::new(&[0.001], Some(&LAYOUT));
-        recorder.record(StartedOn::NOWHERE, End::Returned, None, 1_000_000_000, clock::now()); // 1 s: index 0
+        record(&recorder, End::Returned, None, 1_000_000_000); // 1 s: index 0
         std::thread::scope(|scope| {
             for _ in 0..3 {
-                scope.spawn(|| recorder.record(StartedOn::NOWHERE, End::Failed, None, 2_000_000_000, clock::now()));
+                scope.spawn(|| record(&recorder, End::Failed, None, 2_000_000_000));
             }
         });
-        recorder.record(StartedOn::NOWHERE, End::Returned, None, 0, clock::now()); // the zero bucket
+        record(&recorder, End::Returned, None, 0); // the zero bucket
         let snapshot = snapshot(&recorder);
         let native = LAYOUT.buckets(&snapshot.native);
         assert_eq!(native.zero_count, 1);
@@ -501,13 +506,13 @@ mod tests {
         // Twelve powers of two, up and down again: the window widens both ways.
         let durations: Vec<u64> = (0..12).map(|power| 64 << power).collect();
         for &nanos in durations.iter().chain(durations.iter().rev()) {
-            recorder.record(StartedOn::NOWHERE, End::Returned, None, nanos, clock::now());
+            record(&recorder, End::Returned, None, nanos);
         }
         // One counter past what 16 bits hold: its calls move to the shared
         // stripe, and the total stays exact.
         let full = u64::from(u16::MAX) + 10;
         for _ in 0..full {
-            recorder.record(StartedOn::NOWHERE, End::Returned, None, 5_000, clock::now());
+            record(&recorder, End::Returned, None, 5_000);
         }
         let snapshot = snapshot(&recorder);
         let mut expected = vec![0_u64; LAYOUT.counters()];
@@ -534,7 +539,7 @@ mod tests {
             for _ in 0..4 {
                 scope.spawn(|| {
                     for _ in 0..1_000 {
-                        recorder.record(StartedOn::NOWHERE, End::Returned, None, 5, clock::now());
+                        record(&recorder, End::Returned, None, 5);
                     }
                 });
             }
@@ -550,11 +555,11 @@ mod tests {
         recorder.start();
         recorder.start();
         recorder.start();
-        recorder.record(StartedOn::NOWHERE, End::Returned, None, 1, clock::now());
+        record(&recorder, End::Returned, None, 1);
         // Started here, ended on another thread: an async call that resumed
         // on another worker.
         std::thread::scope(|scope| {
-            scope.spawn(|| recorder.record(StartedOn::NOWHERE, End::Abandoned, None, 1, clock::now()));
+            scope.spawn(|| record(&recorder, End::Abandoned, None, 1));
         });
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.started, 3);
@@ -565,15 +570,15 @@ mod tests {
     #[test]
     fn tags_are_counted_per_end_up_to_a_cap() {
         let recorder = Recorder::new(&[1.0], None);
-        recorder.record(StartedOn::NOWHERE, End::Failed, Some("not_found"), 1, clock::now());
-        recorder.record(StartedOn::NOWHERE, End::Failed, Some("not_found"), 1, clock::now());
-        recorder.record(StartedOn::NOWHERE, End::Returned, Some("not_found"), 1, clock::now());
-        recorder.record(StartedOn::NOWHERE, End::Failed, None, 1, clock::now());
+        record(&recorder, End::Failed, Some("not_found"), 1);
+        record(&recorder, End::Failed, Some("not_found"), 1);
+        record(&recorder, End::Returned, Some("not_found"), 1);
+        record(&recorder, End::Failed, None, 1);
         let tags: Vec<&'static str> = (0..100)
             .map(|n| &*Box::leak(format!("tag_{n}").into_boxed_str()))
             .collect();
         for tag in &tags {
-            recorder.record(StartedOn::NOWHERE, End::Failed, Some(tag), 1, clock::now());
+            record(&recorder, End::Failed, Some(tag), 1);
         }
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.calls(End::Failed), 103);

@@ -8,7 +8,13 @@ pub use crate::label::{IntoKind, KindValue};
 pub use crate::module::{CallGuard, CallSite, Exit, SiteEntry, Suspended, awaiting};
 pub use crate::outcome::{Outcome, classify};
 pub use crate::question::{FromQuestion, NoResidual, Question};
+pub use crate::span::{ErrorFields, Observer, Unobserved, describe};
+#[cfg(feature = "tracing")]
+pub use crate::span::{CallSpan, ReportError};
+pub use crate::__rustok_metrics_spanned_exit as spanned_exit;
 pub use inventory;
+#[cfg(feature = "tracing")]
+pub use tracing;
 
 /// The outcome of a call that returned normally with a non-error value.
 pub const SUCCESS: Outcome = Outcome::Success;

@@ -35,7 +35,10 @@ impl ComputedKinds {
     /// The recorder of `kind`, added on its first call while under the cap,
     /// and the label value it records under (`other` past the cap).
     #[inline]
-    pub(super) fn recorder(&'static self, kind: KindValue<'_>) -> (&'static str, &'static Recorder) {
+    pub(super) fn recorder(
+        &'static self,
+        kind: KindValue<'_>,
+    ) -> (&'static str, &'static Recorder) {
         let value = match kind {
             KindValue::Fixed(value) | KindValue::Bounded(value) => value,
         };

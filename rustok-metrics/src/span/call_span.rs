@@ -34,12 +34,14 @@ impl CallSpan {
 
     #[inline]
     fn enter(&self) {
-        self.span.with_subscriber(|(id, dispatch)| dispatch.enter(id));
+        self.span
+            .with_subscriber(|(id, dispatch)| dispatch.enter(id));
     }
 
     #[inline]
     fn exit(&self) {
-        self.span.with_subscriber(|(id, dispatch)| dispatch.exit(id));
+        self.span
+            .with_subscriber(|(id, dispatch)| dispatch.exit(id));
     }
 }
 

@@ -121,8 +121,8 @@ impl<'a, T: ?Sized> DescribeOther<'a> for Describe<'a, T> {
 mod tests {
     #![allow(clippy::needless_borrow)]
     use super::{
-        Describe, DescribeBoth as _, DescribeDebug as _, DescribeDisplay as _,
-        DescribeOther as _, DescribeResult as _,
+        Describe, DescribeBoth as _, DescribeDebug as _, DescribeDisplay as _, DescribeOther as _,
+        DescribeResult as _,
     };
 
     #[derive(Debug)]
@@ -134,7 +134,10 @@ mod tests {
         let both: Result<(), std::fmt::Error> = Err(std::fmt::Error);
         let fields = (&&&&Describe(&both)).__rustok_error().unwrap();
         assert_eq!(fields.type_name(), "core::fmt::Error");
-        assert_eq!(fields.display().unwrap().to_string(), "an error occurred when formatting an argument");
+        assert_eq!(
+            fields.display().unwrap().to_string(),
+            "an error occurred when formatting an argument"
+        );
         assert!(fields.debug().is_some());
 
         let debug: Result<(), DebugOnly> = Err(DebugOnly);

@@ -141,7 +141,10 @@ mod tests {
 
     #[test]
     fn type_names_keep_their_last_segments() {
-        assert_eq!(short_type_name("my_crate::errors::ContentError"), "ContentError");
+        assert_eq!(
+            short_type_name("my_crate::errors::ContentError"),
+            "ContentError"
+        );
         assert_eq!(short_type_name("ContentError"), "ContentError");
         assert_eq!(
             short_type_name("alloc::boxed::Box<dyn core::error::Error + core::marker::Send>"),

@@ -22,7 +22,7 @@
 //! and each exit classified through `exit.described(outcome, error)`, which
 //! hands the error to the span (see `classify`).
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::Ident;
 use syn::ext::IdentExt;
@@ -49,11 +49,13 @@ pub(crate) fn exit(site: &Site, function: &Ident, start: &TokenStream) -> TokenS
         let format = &err.format;
         quote!(#level, #format)
     });
-    // The macro's path at the `span` key: without the `tracing` feature its
-    // `compile_error!` is reported there.
+    // The macro call located at the `span` key, from its path to its closing
+    // brace: without the `tracing` feature its `compile_error!` is reported
+    // there.
     let path = quote_spanned!(key.span()=> ::rustok_metrics::__private::spanned_exit!);
-    quote! {
-        #path {
+    let mut arguments = Group::new(
+        Delimiter::Brace,
+        quote! {
             start: #start,
             level: #level,
             name: #name,
@@ -62,8 +64,10 @@ pub(crate) fn exit(site: &Site, function: &Ident, start: &TokenStream) -> TokenS
             function: #function,
             fields: (#fields),
             err: (#err),
-        }
-    }
+        },
+    );
+    arguments.set_span(key.span());
+    quote!(#path #arguments)
 }
 
 /// The classifying closure's body for the value `value` (a `&T`) of a call

@@ -39,6 +39,9 @@ pub(crate) struct ImplArgs {
 }
 
 /// A method's own `#[metered(..)]` inside a metered impl block.
+// Made once per method while expanding: its size does not matter, and a
+// `Box` would keep `DEFAULT` from being a constant.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum MethodArgs {
     /// `#[metered(skip)]`: leave the method as written.
     Skip,

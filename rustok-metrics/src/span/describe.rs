@@ -127,7 +127,14 @@ mod tests {
 
     #[derive(Debug)]
     struct DebugOnly;
+    struct DisplayOnly;
     struct Bare;
+
+    impl std::fmt::Display for DisplayOnly {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("shown")
+        }
+    }
 
     #[test]
     fn each_error_says_what_its_type_allows() {
@@ -143,6 +150,11 @@ mod tests {
         let debug: Result<(), DebugOnly> = Err(DebugOnly);
         let fields = (&&&&Describe(&debug)).__rustok_error().unwrap();
         assert!(fields.display().is_none() && fields.debug().is_some());
+
+        let display: Result<(), DisplayOnly> = Err(DisplayOnly);
+        let fields = (&&&&Describe(&display)).__rustok_error().unwrap();
+        assert_eq!(fields.display().unwrap().to_string(), "shown");
+        assert!(fields.debug().is_none());
 
         let bare: Result<(), Bare> = Err(Bare);
         let fields = (&&&&Describe(&bare)).__rustok_error().unwrap();

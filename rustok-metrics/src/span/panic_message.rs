@@ -27,7 +27,11 @@ pub(super) fn watch() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let message = info.payload_as_str().map(str::to_owned);
+            let payload = info.payload();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|message| (*message).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned());
             // During thread teardown the slot may be gone: no message then.
             let _ = LATEST.try_with(|latest| {
                 if let Ok(mut latest) = latest.try_borrow_mut() {

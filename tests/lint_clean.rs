@@ -253,3 +253,31 @@ pub fn upload(mime: &str, bytes: &[u8]) -> usize {
 pub fn toggle(on: bool) -> bool {
     !on
 }
+
+/// A service whose calls each run in a span of their own.
+#[derive(Debug, Default)]
+pub struct TracedService;
+
+#[metered(module = "lint_clean_spans", span, err)]
+impl TracedService {
+    /// A sync method that may fail.
+    ///
+    /// # Errors
+    /// When `id` is zero.
+    pub fn get(&self, id: u64) -> AppResult<Node> {
+        if id == 0 {
+            return Err(ContentError);
+        }
+        Ok(Node { id })
+    }
+
+    /// An async method with a field of its own.
+    ///
+    /// # Errors
+    /// When `id` is zero.
+    #[metered(op = "load", span = "debug", err(Debug, level = "warn"), fields(node = id))]
+    pub async fn load(&self, id: u64) -> AppResult<u64> {
+        std::future::ready(()).await;
+        self.get(id).map(|node| node.id)
+    }
+}

@@ -8,9 +8,9 @@
 //! `Option`. Every problem becomes a `syn::Error` on the offending token, and
 //! all problems are reported at once.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitStr, Token};
 
@@ -23,6 +23,7 @@ pub(crate) struct FnArgs {
     pub(crate) kind: Option<Kind>,
     pub(crate) objective: Option<Box<Expr>>,
     pub(crate) docs: bool,
+    pub(crate) traced: Traced,
 }
 
 /// `#[metered(module = "..")]` on an impl block: the defaults of its methods.
@@ -33,9 +34,14 @@ pub(crate) struct ImplArgs {
     /// Every method's objective, unless it names its own.
     pub(crate) objective: Option<Box<Expr>>,
     pub(crate) docs: Option<bool>,
+    /// `span` and `err`, inherited by every method (`fields` is a method's own).
+    pub(crate) traced: Traced,
 }
 
 /// A method's own `#[metered(..)]` inside a metered impl block.
+// Made once per method while expanding: its size does not matter, and a
+// `Box` would keep `DEFAULT` from being a constant.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum MethodArgs {
     /// `#[metered(skip)]`: leave the method as written.
     Skip,
@@ -45,6 +51,7 @@ pub(crate) enum MethodArgs {
         kind: Option<Kind>,
         objective: Option<Box<Expr>>,
         docs: Option<bool>,
+        traced: Traced,
     },
 }
 
@@ -55,7 +62,79 @@ impl MethodArgs {
         kind: None,
         objective: None,
         docs: None,
+        traced: Traced::NONE,
     };
+}
+
+/// `span`, `err` and `fields`: the call's own `tracing` span and error event.
+#[derive(Clone)]
+pub(crate) struct Traced {
+    pub(crate) span: Option<SpanKey>,
+    pub(crate) err: Option<ErrKey>,
+    pub(crate) fields: Option<FieldsKey>,
+}
+
+/// `span`, or `span = "debug"`: the key (where a missing feature is said)
+/// and the level's name in `tracing::Level` (`INFO`).
+#[derive(Clone)]
+pub(crate) struct SpanKey {
+    pub(crate) key: Ident,
+    pub(crate) level: Ident,
+}
+
+/// `err`, `err = "warn"`, `err(Debug)`, `err(Debug, level = "warn")`.
+#[derive(Clone)]
+pub(crate) struct ErrKey {
+    pub(crate) key: Ident,
+    pub(crate) level: Ident,
+    /// `Display` or `Debug`: how the `error` field is written.
+    pub(crate) format: Ident,
+}
+
+/// `fields(name = expr, ..)`, as `tracing::span!` takes them.
+#[derive(Clone)]
+pub(crate) struct FieldsKey {
+    pub(crate) key: Ident,
+    pub(crate) tokens: TokenStream,
+}
+
+impl Traced {
+    pub(crate) const NONE: Traced = Traced {
+        span: None,
+        err: None,
+        fields: None,
+    };
+
+    /// A method's own keys over its impl block's.
+    pub(crate) fn over(self, block: &Traced) -> Traced {
+        Traced {
+            span: self.span.or_else(|| block.span.clone()),
+            err: self.err.or_else(|| block.err.clone()),
+            fields: self.fields.or_else(|| block.fields.clone()),
+        }
+    }
+
+    /// `err` and `fields` are about the span: without `span`, an error on
+    /// each.
+    pub(crate) fn check(&self) -> syn::Result<()> {
+        if self.span.is_some() {
+            return Ok(());
+        }
+        let mut problems = Problems::default();
+        if let Some(err) = &self.err {
+            problems.add(syn::Error::new(
+                err.key.span(),
+                "`err` reports the error as an event inside the call's own span: add `span`, as in #[metered(module = \"content\", op = \"create\", span, err)]",
+            ));
+        }
+        if let Some(fields) = &self.fields {
+            problems.add(syn::Error::new(
+                fields.key.span(),
+                "`fields` are recorded on the call's own span: add `span`, as in #[metered(module = \"content\", op = \"create\", span, fields(id = id))]",
+            ));
+        }
+        problems.into_result(())
+    }
 }
 
 /// The `kind` label: fixed at compile time, or computed per call.
@@ -69,6 +148,8 @@ pub(crate) enum Kind {
 struct Arg {
     key: Ident,
     value: Option<Expr>,
+    /// `key(..)`: what the parentheses hold.
+    list: Option<TokenStream>,
 }
 
 impl Parse for Arg {
@@ -76,13 +157,19 @@ impl Parse for Arg {
         // `parse_any` accepts keywords too, so `type = ".."` gets the
         // "unknown key" message rather than a bare "expected identifier".
         let key = Ident::parse_any(input)?;
+        let mut list = None;
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
             Some(ungroup(input.parse()?))
+        } else if input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            list = Some(content.parse()?);
+            None
         } else {
             None
         };
-        Ok(Arg { key, value })
+        Ok(Arg { key, value, list })
     }
 }
 
@@ -115,17 +202,39 @@ enum Placement {
 impl Placement {
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Placement::Function => &["module", "op", "kind", "objective", "docs"],
-            Placement::Impl => &["module", "kind", "objective", "docs"],
-            Placement::Method => &["op", "kind", "objective", "docs", "skip"],
+            Placement::Function => &[
+                "module",
+                "op",
+                "kind",
+                "objective",
+                "docs",
+                "span",
+                "err",
+                "fields",
+            ],
+            Placement::Impl => &["module", "kind", "objective", "docs", "span", "err"],
+            Placement::Method => &[
+                "op",
+                "kind",
+                "objective",
+                "docs",
+                "span",
+                "err",
+                "fields",
+                "skip",
+            ],
         }
     }
 
     fn listed(self) -> &'static str {
         match self {
-            Placement::Function => "`module`, `op`, `kind`, `objective` and `docs`",
-            Placement::Impl => "`module`, `kind`, `objective` and `docs`",
-            Placement::Method => "`op`, `kind`, `objective`, `docs` and `skip`",
+            Placement::Function => {
+                "`module`, `op`, `kind`, `objective`, `docs`, `span`, `err` and `fields`"
+            }
+            Placement::Impl => "`module`, `kind`, `objective`, `docs`, `span` and `err`",
+            Placement::Method => {
+                "`op`, `kind`, `objective`, `docs`, `span`, `err`, `fields` and `skip`"
+            }
         }
     }
 }
@@ -160,6 +269,9 @@ struct Written {
     objective: Option<Box<Expr>>,
     docs: Option<LitBool>,
     skip: Option<Ident>,
+    span: Option<SpanKey>,
+    err: Option<ErrKey>,
+    fields: Option<FieldsKey>,
     /// Keys written, or meant by a misspelling already reported: neither is
     /// reported again as missing.
     seen: Vec<String>,
@@ -203,9 +315,19 @@ impl RawArgs {
                 kind: written.kind,
                 objective: written.objective,
                 docs: written.docs.is_none_or(|flag| flag.value),
+                traced: Traced {
+                    span: written.span,
+                    err: written.err,
+                    fields: written.fields,
+                },
             }),
             _ => None,
         };
+        if let Some(args) = &args
+            && let Err(error) = args.traced.check()
+        {
+            problems.add(error);
+        }
         finish(problems, args)
     }
 
@@ -224,11 +346,20 @@ impl RawArgs {
             Some(Kind::Computed(_)) | None => None,
         };
         let objective = written.objective;
+        let traced = Traced {
+            span: written.span,
+            err: written.err,
+            fields: None,
+        };
+        if let Err(error) = traced.check() {
+            problems.add(error);
+        }
         let args = written.module.map(|module| ImplArgs {
             module,
             kind,
             objective,
             docs: written.docs.map(|flag| flag.value),
+            traced,
         });
         finish(problems, args)
     }
@@ -250,6 +381,11 @@ impl RawArgs {
             kind: written.kind,
             objective: written.objective,
             docs: written.docs.map(|flag| flag.value),
+            traced: Traced {
+                span: written.span,
+                err: written.err,
+                fields: written.fields,
+            },
         })
     }
 
@@ -257,7 +393,7 @@ impl RawArgs {
     fn check(self, placement: Placement) -> (Written, Problems) {
         let mut problems = Problems::default();
         let mut written = Written::default();
-        for Arg { key, value } in self.0 {
+        for Arg { key, value, list } in self.0 {
             let name = key.to_string();
             if written.has(&name) {
                 problems.add(syn::Error::new(
@@ -266,7 +402,11 @@ impl RawArgs {
                 ));
                 continue;
             }
-            match written.set(placement, &key, value) {
+            let set = match list {
+                Some(list) => written.set_list(placement, &key, list),
+                None => written.set(placement, &key, value),
+            };
+            match set {
                 Ok(()) => written.seen.push(name),
                 Err(error) => {
                     // A misspelt or misplaced key is reported once, as itself.
@@ -342,6 +482,37 @@ impl Written {
                     "`objective` takes a `rustok_metrics::Objective` constant: write `objective = CHECKOUT` with `const CHECKOUT: Objective = Objective::new(\"checkout\").success_rate(99.9);`",
                 )),
             },
+            ("span", _) => {
+                let level = match value {
+                    None => Ident::new("INFO", key.span()),
+                    Some(value) => level_value(key, Some(value))?,
+                };
+                self.span = Some(SpanKey {
+                    key: key.clone(),
+                    level,
+                });
+                Ok(())
+            }
+            ("err", _) => {
+                let level = match value {
+                    None => Ident::new("ERROR", key.span()),
+                    Some(value) => level_value(key, Some(value))?,
+                };
+                self.err = Some(ErrKey {
+                    key: key.clone(),
+                    level,
+                    format: Ident::new("Display", key.span()),
+                });
+                Ok(())
+            }
+            ("fields", Placement::Impl) => Err(syn::Error::new(
+                key.span(),
+                "`fields` read a method's arguments, so they go on the method: `#[metered(fields(id = id))]`",
+            )),
+            ("fields", _) => Err(syn::Error::new(
+                key.span(),
+                "`fields` takes a list, as `#[tracing::instrument]` does: write `fields(id = id, user = %user.name)`",
+            )),
             ("docs", _) => match value {
                 Some(Expr::Lit(ExprLit {
                     lit: Lit::Bool(flag),
@@ -369,6 +540,79 @@ impl Written {
             }
         }
     }
+}
+
+impl Written {
+    /// `key(..)`: only `fields(..)` and `err(..)` take a list.
+    fn set_list(
+        &mut self,
+        placement: Placement,
+        key: &Ident,
+        list: TokenStream,
+    ) -> syn::Result<()> {
+        match key.to_string().as_str() {
+            "fields" if placement != Placement::Impl => {
+                self.fields = Some(FieldsKey {
+                    key: key.clone(),
+                    tokens: list,
+                });
+                Ok(())
+            }
+            "err" => {
+                self.err = Some(err_list(key, list)?);
+                Ok(())
+            }
+            _ => {
+                // What the key says without a list, or why it is not known.
+                self.set(placement, key, None)?;
+                Err(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "`{key}` takes no list in parentheses: write `{key} = ..`, as in {EXAMPLE}"
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+/// `err(Debug)`, `err(Display)`, `err(level = "warn")`, or both, in any order.
+fn err_list(key: &Ident, list: TokenStream) -> syn::Result<ErrKey> {
+    let args = Punctuated::<Arg, Token![,]>::parse_terminated.parse2(list)?;
+    let mut err = ErrKey {
+        key: key.clone(),
+        level: Ident::new("ERROR", key.span()),
+        format: Ident::new("Display", key.span()),
+    };
+    for arg in args {
+        match (arg.key.to_string().as_str(), &arg.value, &arg.list) {
+            ("Debug" | "Display", None, None) => err.format = arg.key,
+            ("level", Some(_), None) => err.level = level_value(&arg.key, arg.value)?,
+            _ => {
+                return Err(syn::Error::new(
+                    arg.key.span(),
+                    "`err(..)` takes `Debug` or `Display` (how the error is written) and `level = \"..\"`, as in `err(Debug, level = \"warn\")`",
+                ));
+            }
+        }
+    }
+    Ok(err)
+}
+
+/// A `tracing` level by its name, in any case: the `Level` constant's name.
+fn level_value(key: &Ident, value: Option<Expr>) -> syn::Result<Ident> {
+    let lit = string_value(key, value)?;
+    let name = lit.value().to_ascii_uppercase();
+    if ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&name.as_str()) {
+        return Ok(Ident::new(&name, lit.span()));
+    }
+    Err(syn::Error::new(
+        lit.span(),
+        format!(
+            "unknown level {:?}: `{key}` takes a `tracing` level, one of \"trace\", \"debug\", \"info\", \"warn\" or \"error\"",
+            lit.value()
+        ),
+    ))
 }
 
 /// The key accepted at `placement` that `written` is most likely a typo of.

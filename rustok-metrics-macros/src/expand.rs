@@ -59,21 +59,24 @@ use syn::{
 
 use crate::args::Kind;
 use crate::site::Site;
-use crate::{docs, future};
+use crate::{call_span, docs, future};
 
 /// Names of generated locals. `mixed_site` hygiene keeps them invisible to
 /// the user's block, whatever it names its own variables.
 struct Locals {
     exit: Ident,
     value: Ident,
+    /// The call has a span of its own, told each error it returns.
+    spanned: bool,
 }
 
 impl Locals {
-    fn new() -> Self {
+    fn new(spanned: bool) -> Self {
         let span = Span::mixed_site();
         Locals {
             exit: Ident::new("__rustok_exit", span),
             value: Ident::new("__rustok_value", span),
+            spanned,
         }
     }
 }
@@ -86,8 +89,10 @@ pub(crate) fn instrument(
     sig: &Signature,
     block: &mut Block,
 ) -> syn::Result<()> {
-    let locals = Locals::new();
+    let locals = Locals::new(site.traced.span.is_some());
     let start = start_guard(site, sig)?;
+    // `Exit::new(start)`, or the call's span made with it (see `call_span`).
+    let start = call_span::exit(site, &sig.ident, &start);
     if site.docs {
         attrs.extend(docs::metrics_section(site));
     }
@@ -120,7 +125,7 @@ pub(crate) fn instrument(
     let output = value_type(&sig.output);
     if sig.asyncness.is_none() && returns_opaque(&sig.output) {
         let guard: Stmt = syn::parse_quote! {
-            let #exit = ::rustok_metrics::__private::Exit::succeeding(#start);
+            let #exit = ::rustok_metrics::__private::Exit::into_succeeding(#start);
         };
         block.stmts.insert(0, guard);
         return Ok(());
@@ -259,21 +264,15 @@ fn note_exits(
     stmts.insert(
         0,
         syn::parse_quote! {
-            let #exit = ::rustok_metrics::__private::Exit::new(#start);
+            let #exit = #start;
         },
     );
     // `status_of!`'s traits for every noted exit (see `Exits::noted`): an
     // anonymous import, first in the body, so it names nothing the body
     // could see and comes after no statement.
-    stmts.insert(
-        0,
-        syn::parse_quote! {
-            #[allow(unused_imports)]
-            use ::rustok_metrics::__private::classify::{
-                ClassifyError as _, ClassifyLabelledError as _, ClassifyOther as _,
-            };
-        },
-    );
+    let imports = call_span::imports(locals.spanned);
+    let imports = syn::Block::parse_within.parse2(imports)?;
+    stmts.splice(0..0, imports);
     block.stmts = stmts;
     Ok(())
 }
@@ -303,7 +302,11 @@ fn measure_whole(
     hidden: Span,
     track_caller: Option<Span>,
 ) -> syn::Result<()> {
-    let Locals { exit, value, .. } = locals;
+    let Locals {
+        exit,
+        value,
+        spanned,
+    } = locals;
     let body = Block {
         brace_token: block.brace_token,
         stmts: std::mem::take(&mut block.stmts),
@@ -337,10 +340,17 @@ fn measure_whole(
         }
         quote!(::rustok_metrics::__private::call::<#output, _>(move || #body))
     };
+    let outcome = if *spanned {
+        let imports = call_span::imports(true);
+        let classify = call_span::classify(true, exit, value);
+        quote!({ #imports let #value = &#value; #classify })
+    } else {
+        quote!(::rustok_metrics::__private::status_of!(&#value))
+    };
     block.stmts = syn::parse_quote! {
-        let #exit = ::rustok_metrics::__private::Exit::new(#start);
+        let #exit = #start;
         let #value = #measured;
-        #exit.returns(::rustok_metrics::__private::status_of!(&#value));
+        #exit.returns(#outcome);
         #value
     };
     Ok(())
@@ -425,9 +435,8 @@ impl Exits<'_> {
         // `status_of!`, whose traits the body imports first, not a needless
         // borrow).
         let classified = &self.locals.value;
-        let classify = quote! {
-            |#classified| (&&::rustok_metrics::__private::classify::Classify(#classified)).__rustok_outcome()
-        };
+        let classify = call_span::classify(self.locals.spanned, &self.locals.exit, classified);
+        let classify = quote!(|#classified| #classify);
         syn::parse_quote_spanned! {expr.span()=> {
             #[allow(unreachable_code)]
             ::rustok_metrics::__private::Exit::noted(
@@ -730,7 +739,12 @@ fn start_guard(site: &Site, sig: &Signature) -> syn::Result<TokenStream> {
     // `CallSite::start(&SITE)`, not `SITE.start()`: clippy reads a method
     // call on a static with interior mutability as "mutates a static" and
     // would stop suggesting `#[must_use]` for the user's function.
-    let plain = quote!(::rustok_metrics::__private::CallSite::start(&SITE));
+    let spanned = site.traced.span.is_some();
+    let plain = if spanned {
+        quote!(::rustok_metrics::__private::CallSite::start_spanned(&SITE))
+    } else {
+        quote!(::rustok_metrics::__private::CallSite::start(&SITE))
+    };
     let (static_kind, computed, start) = match kind {
         None => (quote!(""), false, plain),
         Some(Kind::Static(kind)) => (quote!(#kind), false, plain),
@@ -744,7 +758,11 @@ fn start_guard(site: &Site, sig: &Signature) -> syn::Result<TokenStream> {
             (
                 quote!(""),
                 true,
-                quote!(::rustok_metrics::__private::CallSite::start_with(&SITE, #value)),
+                if spanned {
+                    quote!(::rustok_metrics::__private::CallSite::start_with_spanned(&SITE, #value))
+                } else {
+                    quote!(::rustok_metrics::__private::CallSite::start_with(&SITE, #value))
+                },
             )
         }
     };

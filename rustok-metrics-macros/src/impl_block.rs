@@ -108,6 +108,7 @@ fn measure(block: &ImplArgs, own: MethodArgs, mut method: ImplItemFn) -> syn::Re
         kind,
         objective,
         docs,
+        traced,
     } = own
     else {
         return Ok(method);
@@ -115,7 +116,7 @@ fn measure(block: &ImplArgs, own: MethodArgs, mut method: ImplItemFn) -> syn::Re
     if unmeasurable(&method.sig).is_some() {
         return Ok(method);
     }
-    let site = Site::of_method(block, op, kind, objective, docs, &method.sig);
+    let site = Site::of_method(block, op, kind, objective, docs, traced, &method.sig)?;
     instrument(&site, &mut method.attrs, &method.sig, &mut method.block)?;
     Ok(method)
 }

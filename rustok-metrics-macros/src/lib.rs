@@ -10,13 +10,15 @@
 //! (parse into `RawArgs`, then validate into `FnArgs` or `ImplArgs`, and
 //! `MethodArgs` for each method) -> `site` (what each call site records
 //! under) -> `expand` (one function) and `impl_block` (each method).
-//! `docs` writes the rustdoc section; `future` finds where the call of a
+//! `docs` writes the rustdoc section; `call_span` the call's own span
+//! (`span`, `err`, `fields`); `future` finds where the call of a
 //! sync function returning a future runs (`Box::pin(async move { .. })`, as
 //! `#[async_trait]` writes it, and the like). The dispatcher, `metered_tokens`, is here.
 
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 mod args;
+mod call_span;
 mod derive;
 mod docs;
 mod expand;

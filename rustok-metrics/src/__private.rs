@@ -2,13 +2,19 @@
 //! code names, and nothing else. Not public API; it changes with the macro,
 //! which is why the two crates pin each other's exact version.
 
+pub use crate::__rustok_metrics_spanned_exit as spanned_exit;
 pub use crate::__rustok_metrics_status_of as status_of;
 pub use crate::build_info::register_build_info;
 pub use crate::label::{IntoKind, KindValue};
 pub use crate::module::{CallGuard, CallSite, Exit, SiteEntry, Suspended, awaiting};
 pub use crate::outcome::{Outcome, classify};
 pub use crate::question::{FromQuestion, NoResidual, Question};
+#[cfg(feature = "tracing")]
+pub use crate::span::{CallSpan, ReportError};
+pub use crate::span::{ErrorFields, Observer, Unobserved, describe};
 pub use inventory;
+#[cfg(feature = "tracing")]
+pub use tracing;
 
 /// The outcome of a call that returned normally with a non-error value.
 pub const SUCCESS: Outcome = Outcome::Success;

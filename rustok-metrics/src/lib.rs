@@ -151,6 +151,8 @@
 //   label and how a return value maps to it), `question` (the `?` operator
 //   as generated code writes it), `trace` (trace contexts and exemplars),
 //   `objective`, `build_info`, `error`, `lock`.
+// - `span/`: what a metered call tells besides its metrics (its observer),
+//   and, with the `tracing` feature, its own span; uses `outcome`.
 // - `__private`: everything generated code names, in one file.
 
 mod build_info;
@@ -169,6 +171,7 @@ mod question;
 mod record;
 mod registry;
 mod render;
+mod span;
 mod trace;
 
 pub mod compat;

@@ -107,7 +107,24 @@ impl CallSite {
         let kinds = self
             .computed_kinds
             .get_or_init(|| ComputedKinds::new(self, self.module_families()));
-        CallGuard(Guard::start(kinds.recorder(kind)))
+        CallGuard(Guard::start(kinds.recorder(kind).1))
+    }
+
+    /// As [`start`](Self::start), with the call's `kind` label, for its span.
+    #[inline]
+    pub fn start_spanned(&'static self) -> (CallGuard, &'static str) {
+        (self.start(), self.operation.kind)
+    }
+
+    /// As [`start_with`](Self::start_with), with the label value the call is
+    /// recorded under (`other` past the cap), for its span.
+    #[inline]
+    pub fn start_with_spanned(&'static self, kind: KindValue<'_>) -> (CallGuard, &'static str) {
+        let kinds = self
+            .computed_kinds
+            .get_or_init(|| ComputedKinds::new(self, self.module_families()));
+        let (kind, recorder) = kinds.recorder(kind);
+        (CallGuard(Guard::start(recorder)), kind)
     }
 
     /// What this site is.

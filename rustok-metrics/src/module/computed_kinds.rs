@@ -32,13 +32,17 @@ impl ComputedKinds {
         }
     }
 
-    /// The recorder of `kind`, added on its first call while under the cap.
+    /// The recorder of `kind`, added on its first call while under the cap,
+    /// and the label value it records under (`other` past the cap).
     #[inline]
-    pub(super) fn recorder(&'static self, kind: KindValue<'_>) -> &'static Recorder {
+    pub(super) fn recorder(
+        &'static self,
+        kind: KindValue<'_>,
+    ) -> (&'static str, &'static Recorder) {
         let value = match kind {
             KindValue::Fixed(value) | KindValue::Bounded(value) => value,
         };
-        let kept = self.kept.get_or_add(
+        let kept = self.kept.get_or_add_entry(
             |known| std::ptr::eq(*known, value) || *known == value,
             || {
                 let key: &'static str = match kind {
@@ -49,10 +53,13 @@ impl ComputedKinds {
                 (key, self.module.new_recorder())
             },
         );
-        kept.unwrap_or_else(|| {
-            self.overflow_total.inc();
-            &self.overflow
-        })
+        kept.map_or_else(
+            || {
+                self.overflow_total.inc();
+                (OVERFLOW_KIND, &self.overflow)
+            },
+            |(kind, recorder)| (*kind, recorder),
+        )
     }
 
     /// Each kind kept and its recorder, then `other` once values overflowed.

@@ -6,8 +6,9 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::call_site::CallGuard;
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Status};
 use crate::record::{End, Started};
+use crate::span::{ErrorFields, Observer, Unobserved};
 
 /// One metered call, from its first statement until the function's frame
 /// (or its future) is gone. Generated code only.
@@ -20,30 +21,37 @@ use crate::record::{End, Started};
 /// call is an `async` one suspended at an `.await` (see [`awaiting`]): then
 /// its caller is unwinding, not the call, and it is `cancelled`, as is a
 /// future dropped between polls.
+///
+/// `O` watches the call besides the metrics: nothing for most calls, the
+/// call's own span with `#[metered(.., span)]`.
 #[must_use = "a call is recorded when its `Exit` drops"]
-pub struct Exit {
+pub struct Exit<O: Observer = Unobserved> {
     started: Started,
     outcome: Cell<Option<Outcome>>,
     /// Started while a panic was already unwinding (called from a `Drop`).
     started_unwinding: bool,
-    suspended: Suspended,
+    suspended: Suspended<O>,
 }
 
 /// Whether an `async` call is suspended at an `.await`: set while the
 /// awaited future is pending, cleared when it is polled again. Shared with
 /// [`awaiting`] across the await, so it is an atomic (the future stays
-/// `Send`). Generated code only.
+/// `Send`). Generated code only. It holds the call's observer, which is
+/// told when the call parks and resumes.
 #[derive(Debug, Default)]
-pub struct Suspended(AtomicBool);
+pub struct Suspended<O = Unobserved> {
+    parked: AtomicBool,
+    observer: O,
+}
 
 /// `future.await` as generated code writes it in a metered `async fn`: the
 /// same await, noting on the call's [`Suspended`] while `future` is pending.
 /// `future` becomes its future right away, as `.await` does, so only that
 /// future needs to be `Send` for the caller's future to be. Generated code
 /// only.
-pub fn awaiting<'s, F: IntoFuture>(
+pub fn awaiting<'s, F: IntoFuture, O: Observer>(
     future: F,
-    suspended: &'s Suspended,
+    suspended: &'s Suspended<O>,
 ) -> impl Future<Output = F::Output> + 's
 where
     F::IntoFuture: 's,
@@ -52,10 +60,16 @@ where
     async move {
         let mut future = pin!(future);
         poll_fn(|cx| {
-            suspended.0.store(false, Ordering::Relaxed);
+            // Polled again after parking: the observer's span is entered
+            // before the awaited future runs, as it was when it parked.
+            if O::ACTIVE && suspended.parked.load(Ordering::Relaxed) {
+                suspended.observer.resume();
+            }
+            suspended.parked.store(false, Ordering::Relaxed);
             let poll = future.as_mut().poll(cx);
             if poll.is_pending() {
-                suspended.0.store(true, Ordering::Relaxed);
+                suspended.parked.store(true, Ordering::Relaxed);
+                suspended.observer.suspend();
             }
             poll
         })
@@ -67,26 +81,75 @@ impl Exit {
     /// A call whose exits note their outcome.
     #[inline]
     pub fn new(call: CallGuard) -> Self {
-        Exit {
-            started: call.into_guard().into_started(),
-            outcome: Cell::new(None),
-            started_unwinding: std::thread::panicking(),
-            suspended: Suspended::default(),
-        }
-    }
-
-    /// Where this call notes that it is suspended at an `.await`.
-    #[inline]
-    pub fn suspended(&self) -> &Suspended {
-        &self.suspended
+        Exit::observed(call, Unobserved)
     }
 
     /// A sync call that cannot return an error: every normal exit succeeds.
     #[inline]
     pub fn succeeding(call: CallGuard) -> Self {
-        let exit = Exit::new(call);
-        exit.outcome.set(Some(Outcome::Success));
-        exit
+        Exit::new(call).into_succeeding()
+    }
+}
+
+#[cfg(feature = "tracing")]
+impl Exit<crate::span::CallSpan> {
+    /// A call in a span of its own: `span` makes it from the call's `kind`
+    /// label (after the call started, so a computed kind is evaluated once),
+    /// and it is entered at once; `report` emits the `err` event.
+    #[inline]
+    pub fn spanned(
+        (call, kind): (CallGuard, &'static str),
+        span: impl FnOnce(&'static str) -> tracing::Span,
+        report: Option<crate::span::ReportError>,
+    ) -> Self {
+        let started = call.into_guard().into_started();
+        let observer = crate::span::CallSpan::entered(span(kind), report);
+        Exit::from_started(started, observer)
+    }
+}
+
+impl<O: Observer> Exit<O> {
+    #[inline]
+    fn observed(call: CallGuard, observer: O) -> Self {
+        Exit::from_started(call.into_guard().into_started(), observer)
+    }
+
+    #[inline]
+    fn from_started(started: Started, observer: O) -> Self {
+        Exit {
+            started,
+            outcome: Cell::new(None),
+            started_unwinding: std::thread::panicking(),
+            suspended: Suspended {
+                parked: AtomicBool::new(false),
+                observer,
+            },
+        }
+    }
+
+    /// This call, noted as a success up front: a sync call that cannot
+    /// return an error.
+    #[inline]
+    pub fn into_succeeding(self) -> Self {
+        self.outcome.set(Some(Outcome::Success));
+        self
+    }
+
+    /// Where this call notes that it is suspended at an `.await`.
+    #[inline]
+    pub fn suspended(&self) -> &Suspended<O> {
+        &self.suspended
+    }
+
+    /// Tells the observer about the error an exit returns, if `outcome` is
+    /// one, and passes `outcome` on: how a call with a span classifies what
+    /// it returns.
+    #[inline]
+    pub fn described(&self, outcome: Outcome, error: Option<ErrorFields<'_>>) -> Outcome {
+        if let (Outcome::Error { error_kind }, Some(error)) = (outcome, error) {
+            self.suspended.observer.failed(error_kind, &error);
+        }
+        outcome
     }
 
     /// Notes a success on `exit` and passes `value` on: the exits
@@ -94,7 +157,7 @@ impl Exit {
     /// only once `value` is evaluated: an `.await` in `value` does not hold
     /// a borrow of the (`!Sync`) `Exit` and the future stays `Send`.
     #[inline]
-    pub fn returns_ok<T>(value: T, exit: &Exit) -> T {
+    pub fn returns_ok<T>(value: T, exit: &Exit<O>) -> T {
         exit.returns(Outcome::Success);
         value
     }
@@ -106,7 +169,7 @@ impl Exit {
     /// otherwise ask the user to drop a guard early). `exit` comes after the
     /// value, as in [`returns_ok`](Self::returns_ok).
     #[inline]
-    pub fn noted<T, F: FnOnce(&T) -> Outcome>(value: T, exit: &Exit, outcome: F) -> T {
+    pub fn noted<T, F: FnOnce(&T) -> Outcome>(value: T, exit: &Exit<O>, outcome: F) -> T {
         exit.returns(outcome(&value));
         value
     }
@@ -118,12 +181,12 @@ impl Exit {
     }
 }
 
-impl Drop for Exit {
+impl<O: Observer> Drop for Exit<O> {
     #[inline]
     fn drop(&mut self) {
         // Parked at an `.await`: whoever held the future dropped it, even
         // while unwinding from a panic of its own.
-        let suspended = self.suspended.0.load(Ordering::Relaxed);
+        let suspended = self.suspended.parked.load(Ordering::Relaxed);
         let unwinding = std::thread::panicking();
         let (end, error_kind) = match self.outcome.get() {
             _ if suspended => (End::Abandoned, None),
@@ -137,11 +200,15 @@ impl Drop for Exit {
             // A future dropped between polls.
             None => (End::Abandoned, None),
         };
-        self.started.end(end, error_kind);
+        let started = self.started;
+        // Recorded inside the observer's span, before it closes.
+        self.suspended
+            .observer
+            .end(Status::of(end), suspended, || started.end(end, error_kind));
     }
 }
 
-impl std::fmt::Debug for Exit {
+impl<O: Observer> std::fmt::Debug for Exit<O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Exit")
             .field("outcome", &self.outcome.get())

@@ -49,6 +49,21 @@ impl<K, V> BoundedTable<K, V> {
         self.add(matches, make)
     }
 
+    /// As [`get_or_add`](Self::get_or_add), with the entry's key: the one
+    /// stored, which may outlive the key `matches` was looking for.
+    #[inline]
+    pub(crate) fn get_or_add_entry(
+        &self,
+        matches: impl Fn(&K) -> bool,
+        make: impl FnOnce() -> (K, V),
+    ) -> Option<&(K, V)> {
+        if let Some(entry) = self.iter().find(|(key, _)| matches(key)) {
+            return Some(entry);
+        }
+        self.get_or_add(&matches, make)?;
+        self.iter().find(|(key, _)| matches(key))
+    }
+
     #[cold]
     fn add(&self, matches: impl Fn(&K) -> bool, make: impl FnOnce() -> (K, V)) -> Option<&V> {
         let _adding = lock(&self.adding);

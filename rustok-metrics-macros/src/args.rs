@@ -483,10 +483,7 @@ impl Written {
                 )),
             },
             ("span", _) => {
-                let level = match value {
-                    None => Ident::new("INFO", key.span()),
-                    Some(value) => level_value(key, Some(value))?,
-                };
+                let level = level_value(key, value, "INFO")?;
                 self.span = Some(SpanKey {
                     key: key.clone(),
                     level,
@@ -494,10 +491,7 @@ impl Written {
                 Ok(())
             }
             ("err", _) => {
-                let level = match value {
-                    None => Ident::new("ERROR", key.span()),
-                    Some(value) => level_value(key, Some(value))?,
-                };
+                let level = level_value(key, value, "ERROR")?;
                 self.err = Some(ErrKey {
                     key: key.clone(),
                     level,
@@ -587,7 +581,7 @@ fn err_list(key: &Ident, list: TokenStream) -> syn::Result<ErrKey> {
     for arg in args {
         match (arg.key.to_string().as_str(), &arg.value, &arg.list) {
             ("Debug" | "Display", None, None) => err.format = arg.key,
-            ("level", Some(_), None) => err.level = level_value(&arg.key, arg.value)?,
+            ("level", Some(_), None) => err.level = level_value(&arg.key, arg.value, "ERROR")?,
             _ => {
                 return Err(syn::Error::new(
                     arg.key.span(),
@@ -599,9 +593,13 @@ fn err_list(key: &Ident, list: TokenStream) -> syn::Result<ErrKey> {
     Ok(err)
 }
 
-/// A `tracing` level by its name, in any case: the `Level` constant's name.
-fn level_value(key: &Ident, value: Option<Expr>) -> syn::Result<Ident> {
-    let lit = string_value(key, value)?;
+/// A `tracing` level by its name, in any case (`default` when none is
+/// given): the `Level` constant's name.
+fn level_value(key: &Ident, value: Option<Expr>, default: &str) -> syn::Result<Ident> {
+    let Some(value) = value else {
+        return Ok(Ident::new(default, key.span()));
+    };
+    let lit = string_value(key, Some(value))?;
     let name = lit.value().to_ascii_uppercase();
     if ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&name.as_str()) {
         return Ok(Ident::new(&name, lit.span()));

@@ -130,17 +130,18 @@ impl NativeLayout {
         if nanos == 0 {
             return 0;
         }
+        // Past 78 hours every duration is in the top bucket, whose bound the
+        // table holds as that cap: capped too, it is never past it.
+        let nanos = nanos.min(CELL_UPPER_MAX);
         let power = 63 - nanos.leading_zeros();
         // The bits below the highest set one, at the top of a word.
         let below = (nanos << nanos.leading_zeros()) << 1;
         let cell = below >> (64 - self.cell_bits);
         let index = ((power as usize) << self.cell_bits) | cell as usize;
         let cell = self.cells[index];
-        // A duration past the top bucket's lower bound is in it; the top
-        // bucket's own bound is stored capped, so compare with that cap.
         #[allow(clippy::cast_possible_truncation)]
         let candidate = (cell & 0xffff) as usize;
-        candidate + usize::from(nanos > cell >> 16 && candidate + 1 < self.upper_nanos.len())
+        candidate + usize::from(nanos > cell >> 16)
     }
 
     /// The counters of the power of two (one group of `2^schema` buckets)

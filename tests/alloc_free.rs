@@ -2,9 +2,11 @@
 //! global allocator that counts this thread's allocations.
 //!
 //! "First calls" are those that take a thread into a range of durations it
-//! had not seen: its native-histogram counters grow with that range. So the
-//! warm-up calls each function slowly once (longer than any call of the
-//! measured loops can take, even on a loaded machine), and many times fast.
+//! had not seen: its native-histogram counters grow with that range (to a
+//! power of two beyond the fastest and the slowest call). So the warm-up
+//! calls each function slowly once (longer than any call of the measured
+//! loops can take, even on a loaded machine), and many times fast (a
+//! measured call would have to be twice as fast as all of those).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -118,8 +118,9 @@
 //! `static`; each thread updates its own cache-line-aligned counters of that
 //! site with plain loads and stores, read from the TSC clock, and the
 //! registry sums them when it is gathered. Once a thread's calls of a site
-//! have taken their range of durations (a duration in a new power of two
-//! widens the thread's native-histogram counters, with one allocation),
+//! have taken their range of durations (a call twice as fast or as slow as
+//! any before widens the thread's native-histogram counters, with an
+//! allocation),
 //! there is no hashing, locking or allocation. Statics use the
 //! standard library's `LazyLock`/`OnceLock`, not `lazy_static`, so users
 //! need no extra dependency.

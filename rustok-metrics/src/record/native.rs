@@ -144,6 +144,16 @@ impl NativeLayout {
         candidate + usize::from(nanos > cell >> 16)
     }
 
+    /// The counters of the power of two `counter` is in and of the powers
+    /// of two on either side of it (the zero bucket excluded): what a
+    /// thread's window takes in when a call lands outside it, so that a
+    /// call has to be twice as fast or as slow as any before it to widen
+    /// the window again.
+    pub(crate) fn neighbourhood(&self, counter: usize) -> std::ops::Range<usize> {
+        let group = self.group_of(counter);
+        group.start.saturating_sub(self.group).max(1)..(group.end + self.group).min(self.counters())
+    }
+
     /// The counters of the power of two (one group of `2^schema` buckets)
     /// that `counter` is in; the zero bucket is a group of its own.
     pub(crate) fn group_of(&self, counter: usize) -> std::ops::Range<usize> {

@@ -303,7 +303,7 @@ impl Recorder {
         let _readers_wait = lock(&self.native_lock);
         loop {
             match missed {
-                Missed::OutOfRange => window.widen(layout.group_of(counter)),
+                Missed::OutOfRange => window.widen(layout.neighbourhood(counter)),
                 Missed::Full => {
                     self.shared_stripe()
                         .cell(self.native_start() + counter)

@@ -150,18 +150,9 @@ impl NativeLayout {
     /// call has to be twice as fast or as slow as any before it to widen
     /// the window again.
     pub(crate) fn neighbourhood(&self, counter: usize) -> std::ops::Range<usize> {
-        let group = self.group_of(counter);
-        group.start.saturating_sub(self.group).max(1)..(group.end + self.group).min(self.counters())
-    }
-
-    /// The counters of the power of two (one group of `2^schema` buckets)
-    /// that `counter` is in; the zero bucket is a group of its own.
-    pub(crate) fn group_of(&self, counter: usize) -> std::ops::Range<usize> {
-        if counter == 0 {
-            return 0..1;
-        }
-        let start = 1 + (counter - 1) / self.group * self.group;
-        start..(start + self.group).min(self.counters())
+        // Counters from 1 on come in runs of `group`, one power of two each.
+        let first = 1 + counter.saturating_sub(1) / self.group * self.group;
+        first.saturating_sub(self.group).max(1)..(first + 2 * self.group).min(self.counters())
     }
 
     /// The populated buckets of `counts` (as laid out by [`counter`](Self::counter)),

@@ -5,8 +5,10 @@
 //! had not seen: its native-histogram counters grow with that range (to a
 //! power of two beyond the fastest and the slowest call). So the warm-up
 //! calls each function slowly once (longer than any call of the measured
-//! loops can take, even on a loaded machine), and many times fast (a
-//! measured call would have to be twice as fast as all of those).
+//! loops can take, even on a loaded machine), and runs each measured loop
+//! once: a counted call would have to be twice as fast as every call of
+//! the same loop before it. (A tight loop's calls are faster than the same
+//! calls spread among others: warming up with those was not enough.)
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -101,41 +103,41 @@ fn poll_ready<F: Future>(future: F) -> F::Output {
 fn warm_calls_do_not_allocate() {
     // The first calls resolve each site's series and take this thread's
     // counters over the range of durations of the calls below: they may
-    // allocate.
-    let warm_up = || {
-        let _ = parse("1");
-        let _ = parse("x");
-        poll_ready(ready(1));
-        notify(Channel::Web, "");
-        notify(Channel::Mobile, "");
-        upload("image/png");
-    };
-    NAP.set(Duration::from_millis(500));
-    warm_up();
-    NAP.set(Duration::ZERO);
-    for _ in 0..1_000 {
-        warm_up();
-    }
-
-    let sync_calls = allocations_during(|| {
+    // allocate. So each loop runs once before it is counted, after one slow
+    // call of each function.
+    let sync_loop = || {
         for _ in 0..1_000 {
             let _ = black_box(parse(black_box("42")));
             let _ = black_box(parse(black_box("x")));
         }
-    });
-    let async_calls = allocations_during(|| {
+    };
+    let async_loop = || {
         for n in 0..1_000 {
             black_box(poll_ready(ready(black_box(n))));
         }
-    });
+    };
     // Computed kinds, once each value has been seen.
-    let computed_kinds = allocations_during(|| {
+    let computed_kinds_loop = || {
         for _ in 0..1_000 {
             black_box(notify(black_box(Channel::Web), "x"));
             black_box(notify(black_box(Channel::Mobile), "x"));
             black_box(upload(black_box("image/png")));
         }
-    });
+    };
+    NAP.set(Duration::from_millis(500));
+    let _ = parse("1");
+    poll_ready(ready(1));
+    notify(Channel::Web, "");
+    notify(Channel::Mobile, "");
+    upload("image/png");
+    NAP.set(Duration::ZERO);
+    sync_loop();
+    async_loop();
+    computed_kinds_loop();
+
+    let sync_calls = allocations_during(sync_loop);
+    let async_calls = allocations_during(async_loop);
+    let computed_kinds = allocations_during(computed_kinds_loop);
     assert_eq!(sync_calls, 0);
     assert_eq!(async_calls, 0);
     assert_eq!(computed_kinds, 0);

@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 use rustok_metrics::__private::{CallSite, Exit, KindValue, Outcome};
-use rustok_metrics::{Format, ModuleMetrics, Status};
+use rustok_metrics::Format;
+use rustok_metrics::by_hand::{ModuleMetrics, Status};
 use rustok_metrics_benches::{CountingAllocator, allocations};
 
 #[global_allocator]
@@ -79,7 +80,7 @@ fn metered_sites(module: &'static str, operations: usize, kinds: usize) -> &'sta
             drop(Exit::new(start())); // cancelled
         }
     }
-    rustok_metrics::module_metrics(module).unwrap()
+    rustok_metrics::by_hand::module_metrics(module).unwrap()
 }
 
 fn baseline(operations: usize, kinds: usize) -> Registry {
@@ -92,7 +93,7 @@ fn baseline(operations: usize, kinds: usize) -> Registry {
     let durations = HistogramVec::new(
         // The same bucket layout as ours, so both render the same lines.
         HistogramOpts::new("baseline_operation_duration_seconds", "Durations.")
-            .buckets(rustok_metrics::DEFAULT_DURATION_BUCKETS.to_vec()),
+            .buckets(rustok_metrics::settings::DEFAULT_DURATION_BUCKETS.to_vec()),
         &["operation", "kind"],
     )
     .unwrap();

@@ -19,7 +19,7 @@ ORDER = [
     "prometheus_with_label_values", "prometheus_resolved", "autometrics_3",
     "metered_0_9", "metrics_0_24",
 ]
-# Finite bounds of rustok_metrics::DEFAULT_DURATION_BUCKETS.
+# Finite bounds of rustok_metrics::settings::DEFAULT_DURATION_BUCKETS.
 BUCKETS = 16
 
 

@@ -49,7 +49,7 @@ fn metered_sync(x: u64) -> Result<u64, u64> {
 /// calibration, this thread's slot, the registry) fall on no variant.
 pub fn configure() {
     // Already set when a benchmark binary calls this twice: fine.
-    let _ = rustok_metrics::set_native_histograms("bench_classic", None);
+    let _ = rustok_metrics::settings::set_native_histograms("bench_classic", None);
     let _ = metered_sync_classic_only(0);
 }
 

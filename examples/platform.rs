@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use rustok_metrics::catalogue::Objective;
 use rustok_metrics::platform::{commerce, content};
-use rustok_metrics::{MetricLabel, Objective, metered};
+use rustok_metrics::{MetricLabel, metered};
 
 /// What the content service promises: writes and reindexing.
 pub const CONTENT: Objective = Objective::new("content")
@@ -147,7 +148,7 @@ pub fn apply_discount(total: u64, percent: u64) -> u64 {
 /// The table a reviewer or dashboard author needs: every metered operation
 /// in the binary, called yet or not, and any name used by two functions.
 pub fn print_catalogue() {
-    let mut operations: Vec<_> = rustok_metrics::operations().collect();
+    let mut operations: Vec<_> = rustok_metrics::catalogue::operations().collect();
     operations.sort_by_key(|op| (op.module(), op.operation()));
     println!("# metered operations:");
     for op in operations {
@@ -165,7 +166,7 @@ pub fn print_catalogue() {
             op.line()
         );
     }
-    for [first, second] in rustok_metrics::duplicate_operations() {
+    for [first, second] in rustok_metrics::catalogue::duplicate_operations() {
         println!(
             "# warning: {}/{} is defined at {}:{} and {}:{}",
             first.module(),

@@ -229,10 +229,10 @@ async fn main() {
         }
     };
     if options.print_rules {
-        print!("{}", rustok_metrics::prometheus_rules());
+        print!("{}", rustok_metrics::catalogue::prometheus_rules());
         return;
     }
-    rustok_metrics::build_info!();
+    rustok_metrics::by_hand::build_info!();
     // Sampled spans with real trace ids, exported nowhere: a real service
     // adds its OTLP exporter here.
     opentelemetry::global::set_tracer_provider(

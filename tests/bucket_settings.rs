@@ -3,7 +3,8 @@
 //! can make the module live (every module in the catalogue is, from the
 //! first render on) before this test sets its buckets.
 
-use rustok_metrics::{TelemetryError, metered, set_duration_buckets};
+use rustok_metrics::settings::set_duration_buckets;
+use rustok_metrics::{TelemetryError, metered};
 
 /// The value of the bucket sample `le` of `fast`.
 fn bucket(text: &str, le: &str) -> Option<f64> {

@@ -533,7 +533,9 @@ fn exemplar_call() -> (String, String) {
 fn exemplar_ids(operation: &str) -> Option<(String, String)> {
     use rustok_metrics_testkit::protobuf::decode_delimited;
     let mut out = Vec::new();
-    rustok_metrics::render_into(rustok_metrics::Format::Protobuf, &mut out).unwrap();
+    rustok_metrics::MetricsHandle::new()
+        .render_into(rustok_metrics::Format::Protobuf, &mut out)
+        .unwrap();
     let exemplar = decode_delimited(&out)
         .unwrap()
         .into_iter()

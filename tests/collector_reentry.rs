@@ -63,7 +63,7 @@ fn sample(text: &str, name: &str, labels: &str) -> Option<f64> {
 
 #[test]
 fn metered_calls_inside_a_gather_neither_deadlock_nor_get_lost() {
-    rustok_metrics::registry()
+    rustok_metrics::by_hand::registry()
         .register(Box::new(CallsMeteredCode {
             collects: AtomicU32::new(0),
         }))

@@ -82,7 +82,9 @@ fn in_span(call: impl FnOnce()) -> (String, String) {
 
 fn render(format: Format) -> Vec<u8> {
     let mut out = Vec::new();
-    rustok_metrics::render_into(format, &mut out).expect("render");
+    rustok_metrics::MetricsHandle::new()
+        .render_into(format, &mut out)
+        .expect("render");
     out
 }
 
@@ -190,7 +192,7 @@ fn openmetrics_is_read_strictly_with_escapes_units_and_eof() {
         return;
     };
     let awkward = "quote \" back \\ slash\nnew line, é";
-    rustok_metrics::module_metrics("expo_escape")
+    rustok_metrics::by_hand::module_metrics("expo_escape")
         .unwrap()
         .operations_total()
         .with_label_values(&[awkward, "", "success"])
@@ -201,7 +203,7 @@ fn openmetrics_is_read_strictly_with_escapes_units_and_eof() {
     )
     .unwrap();
     gauge.set(2.5);
-    rustok_metrics::registry()
+    rustok_metrics::by_hand::registry()
         .register(Box::new(gauge))
         .unwrap();
 

@@ -69,7 +69,7 @@ fn the_first_render_has_every_static_series_at_zero() {
 
 #[test]
 fn the_catalogue_lists_every_operation_with_its_place() {
-    let ours: Vec<_> = rustok_metrics::operations()
+    let ours: Vec<_> = rustok_metrics::catalogue::operations()
         .filter(|op| op.module().starts_with("first_render"))
         .collect();
     assert_eq!(ours.len(), 6);
@@ -84,7 +84,7 @@ fn the_catalogue_lists_every_operation_with_its_place() {
     let place = ours.iter().find(|op| op.operation() == "place").unwrap();
     assert_eq!(place.module(), "first_render_impl");
 
-    let duplicates = rustok_metrics::duplicate_operations();
+    let duplicates = rustok_metrics::catalogue::duplicate_operations();
     assert_eq!(duplicates.len(), 1);
     let [first, second] = duplicates[0];
     assert_eq!(

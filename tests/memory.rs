@@ -69,7 +69,7 @@ fn metric_memory(module: &'static str) -> isize {
 
 #[test]
 fn a_thousand_operations_on_sixteen_threads_fit_in_8_mib() {
-    rustok_metrics::set_native_histograms("memory_classic", None).unwrap();
+    rustok_metrics::settings::set_native_histograms("memory_classic", None).unwrap();
     let default = metric_memory("memory_default");
     let classic = metric_memory("memory_classic");
     let per_series_thread = |bytes: isize| bytes as f64 / (OPERATIONS * THREADS) as f64;

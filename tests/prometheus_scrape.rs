@@ -22,8 +22,9 @@ use axum::Router;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::get;
+use rustok_metrics::catalogue::Objective;
 use rustok_metrics::http::MetricsEndpoint;
-use rustok_metrics::{Format, MetricLabel, Objective, metered};
+use rustok_metrics::{Format, MetricLabel, metered};
 use rustok_metrics_testkit::prometheus::{Prometheus, wait_for};
 use rustok_metrics_testkit::protobuf::NativeHistogram;
 use rustok_metrics_testkit::tools_available;
@@ -109,7 +110,9 @@ fn serve() -> SocketAddr {
 
 fn render(format: Format) -> Vec<u8> {
     let mut out = Vec::new();
-    rustok_metrics::render_into(format, &mut out).expect("render");
+    rustok_metrics::MetricsHandle::new()
+        .render_into(format, &mut out)
+        .expect("render");
     out
 }
 
@@ -313,7 +316,7 @@ fn generated_rules_record_the_error_ratio_and_a_burning_objective_alerts() {
             }
         })
     };
-    let rules = rustok_metrics::prometheus_rules();
+    let rules = rustok_metrics::catalogue::prometheus_rules();
     let prometheus = Prometheus::start_with_rules("objective_burn", &[addr], &[], &[&rules]);
 
     let ratio = r#"rustok:operation_error_ratio:rate5m{module="burn",operation="charge"}"#;

@@ -19,7 +19,7 @@ async fn a_family_name_taken_by_another_collector_is_a_500_not_a_panic() {
         "Takes the name of a module's family.",
     )
     .unwrap();
-    rustok_metrics::registry()
+    rustok_metrics::by_hand::registry()
         .register(Box::new(squatter))
         .unwrap();
     clashing(); // the call itself is fine

@@ -4,7 +4,8 @@
 
 use std::cell::Cell;
 
-use rustok_metrics::{Format, TraceContext, metered};
+use rustok_metrics::settings::TraceContext;
+use rustok_metrics::{Format, metered};
 use rustok_metrics_testkit::protobuf::decode_delimited;
 
 thread_local! {
@@ -16,9 +17,9 @@ fn call() {}
 
 #[test]
 fn a_set_trace_source_supplies_the_exemplars() {
-    rustok_metrics::set_trace_source(|| CURRENT.get()).unwrap();
+    rustok_metrics::settings::set_trace_source(|| CURRENT.get()).unwrap();
     assert!(matches!(
-        rustok_metrics::set_trace_source(|| None),
+        rustok_metrics::settings::set_trace_source(|| None),
         Err(rustok_metrics::TelemetryError::TraceSourceSet)
     ));
     call(); // no current request: no exemplar
@@ -28,7 +29,9 @@ fn a_set_trace_source_supplies_the_exemplars() {
     CURRENT.set(None);
 
     let mut out = Vec::new();
-    rustok_metrics::render_into(Format::Protobuf, &mut out).unwrap();
+    rustok_metrics::MetricsHandle::new()
+        .render_into(Format::Protobuf, &mut out)
+        .unwrap();
     let samples: Vec<_> = decode_delimited(&out)
         .unwrap()
         .into_iter()

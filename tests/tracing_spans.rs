@@ -21,7 +21,9 @@ async fn async_call() {
 /// The `trace_id` of the exemplar on the success counter of `operation`.
 fn exemplar_trace_id(operation: &str) -> Option<String> {
     let mut out = Vec::new();
-    rustok_metrics::render_into(Format::Protobuf, &mut out).unwrap();
+    rustok_metrics::MetricsHandle::new()
+        .render_into(Format::Protobuf, &mut out)
+        .unwrap();
     decode_delimited(&out)
         .unwrap()
         .into_iter()
@@ -91,7 +93,9 @@ fn makes_a_thread_local() {
 fn calls_from_thread_local_destructors_at_thread_exit_are_counted_without_aborting() {
     let calls = || {
         let mut out = Vec::new();
-        rustok_metrics::render_into(Format::Text, &mut out).unwrap();
+        rustok_metrics::MetricsHandle::new()
+            .render_into(Format::Text, &mut out)
+            .unwrap();
         let text = String::from_utf8(out).unwrap();
         text.lines()
             .find(|line| {

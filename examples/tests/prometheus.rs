@@ -220,7 +220,7 @@ fn a_real_prometheus_scrapes_three_instances_and_refuses_a_wrong_token() {
     assert_eq!(prometheus.value(inf), Some(creates + 3.0));
     let layouts = r#"count(count by (le) (rustok_content_operation_duration_seconds_bucket{job="rustok",operation="create"}))"#;
     // The objectives' thresholds (50 and 100 ms) are default bounds already.
-    let bounds = rustok_metrics::DEFAULT_DURATION_BUCKETS.len() as f64;
+    let bounds = rustok_metrics::settings::DEFAULT_DURATION_BUCKETS.len() as f64;
     assert_eq!(
         prometheus.value(layouts),
         Some(bounds + 1.0),

@@ -10,5 +10,8 @@ mod platform;
 
 #[test]
 fn the_examples_metrics_review_file_is_current() {
-    rustok_metrics::check_review_file(concat!(env!("CARGO_MANIFEST_DIR"), "/METRICS.md"));
+    rustok_metrics::catalogue::check_review_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/METRICS.md"
+    ));
 }

@@ -216,7 +216,7 @@ fn the_examples_traffic_spreads_over_several_classic_buckets() {
         .into_iter()
         .min_by(|a, b| mean(a.0, a.1).total_cmp(&mean(b.0, b.1)))
         .unwrap();
-    let cumulative: Vec<f64> = rustok_metrics::DEFAULT_DURATION_BUCKETS
+    let cumulative: Vec<f64> = rustok_metrics::settings::DEFAULT_DURATION_BUCKETS
         .iter()
         .map(|bound| {
             let series = format!(

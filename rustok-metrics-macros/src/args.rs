@@ -472,14 +472,14 @@ impl Written {
             }
             ("objective", _) => match value {
                 // Checked by the compiler where it is used: a constant
-                // `rustok_metrics::Objective`, as the error there says.
+                // `rustok_metrics::catalogue::Objective`, as the error there says.
                 Some(objective) => {
                     self.objective = Some(Box::new(objective));
                     Ok(())
                 }
                 None => Err(syn::Error::new(
                     key.span(),
-                    "`objective` takes a `rustok_metrics::Objective` constant: write `objective = CHECKOUT` with `const CHECKOUT: Objective = Objective::new(\"checkout\").success_rate(99.9);`",
+                    "`objective` takes a `rustok_metrics::catalogue::Objective` constant: write `objective = CHECKOUT` with `const CHECKOUT: Objective = Objective::new(\"checkout\").success_rate(99.9);`",
                 )),
             },
             ("span", _) => {

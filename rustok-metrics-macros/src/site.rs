@@ -10,7 +10,7 @@ pub(crate) struct Site {
     pub(crate) module: LitStr,
     pub(crate) op: LitStr,
     pub(crate) kind: Option<Kind>,
-    /// An expression of type `rustok_metrics::Objective`, evaluated in the
+    /// An expression of type `rustok_metrics::catalogue::Objective`, evaluated in the
     /// call site's `static`.
     pub(crate) objective: Option<Box<Expr>>,
     pub(crate) docs: bool,

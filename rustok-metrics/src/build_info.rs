@@ -16,13 +16,14 @@ use crate::registry::{Adopted, adopt};
 /// change nothing.
 ///
 /// ```
-/// rustok_metrics::build_info!();
+/// rustok_metrics::by_hand::build_info!();
 /// let text = rustok_metrics::render_metrics()?;
 /// assert!(text.contains("rustok_build_info{revision="));
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
+#[doc(hidden)]
 #[macro_export]
-macro_rules! build_info {
+macro_rules! __rustok_metrics_build_info {
     () => {
         $crate::__private::register_build_info(
             ::core::env!("CARGO_PKG_VERSION"),
@@ -31,7 +32,7 @@ macro_rules! build_info {
     };
 }
 
-/// What [`build_info!`] calls: registers the series once.
+/// What [`build_info!`](crate::by_hand::build_info) calls: registers the series once.
 pub fn register_build_info(version: &'static str, revision: Option<&'static str>) {
     static BUILD_INFO: OnceLock<IntGaugeVec> = OnceLock::new();
     BUILD_INFO.get_or_init(|| {

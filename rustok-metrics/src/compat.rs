@@ -41,7 +41,7 @@ fn commerce_module() -> &'static ModuleMetrics {
 /// use rustok_metrics::compat::CONTENT_OPERATIONS_TOTAL;
 ///
 /// CONTENT_OPERATIONS_TOTAL.with_label_values(&["create", "post", "success"]).inc();
-/// let content = rustok_metrics::module_metrics("content")?;
+/// let content = rustok_metrics::by_hand::module_metrics("content")?;
 /// assert!(std::ptr::eq(&*CONTENT_OPERATIONS_TOTAL, content.operations_total()));
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
@@ -62,13 +62,15 @@ impl<T> std::fmt::Debug for Alias<T> {
 }
 
 /// Old name of `rustok_content_operations_total`.
-#[deprecated(note = "use `rustok_metrics::module_metrics(\"content\")?.operations_total()`")]
+#[deprecated(
+    note = "use `rustok_metrics::by_hand::module_metrics(\"content\")?.operations_total()`"
+)]
 pub static CONTENT_OPERATIONS_TOTAL: Alias<OperationsTotal> =
     Alias(|| content_module().operations_total());
 
 /// Old name of `rustok_content_operation_duration_seconds`.
 #[deprecated(
-    note = "use `rustok_metrics::module_metrics(\"content\")?.operation_duration_seconds()`"
+    note = "use `rustok_metrics::by_hand::module_metrics(\"content\")?.operation_duration_seconds()`"
 )]
 pub static CONTENT_OPERATION_DURATION_SECONDS: Alias<OperationDurations> =
     Alias(|| content_module().operation_duration_seconds());
@@ -78,13 +80,15 @@ pub static CONTENT_OPERATION_DURATION_SECONDS: Alias<OperationDurations> =
 pub static CONTENT_NODES_TOTAL: Alias<IntGaugeVec> = Alias(|| content::nodes().family());
 
 /// Old name of `rustok_commerce_operations_total`.
-#[deprecated(note = "use `rustok_metrics::module_metrics(\"commerce\")?.operations_total()`")]
+#[deprecated(
+    note = "use `rustok_metrics::by_hand::module_metrics(\"commerce\")?.operations_total()`"
+)]
 pub static COMMERCE_OPERATIONS_TOTAL: Alias<OperationsTotal> =
     Alias(|| commerce_module().operations_total());
 
 /// Old name of `rustok_commerce_operation_duration_seconds`.
 #[deprecated(
-    note = "use `rustok_metrics::module_metrics(\"commerce\")?.operation_duration_seconds()`"
+    note = "use `rustok_metrics::by_hand::module_metrics(\"commerce\")?.operation_duration_seconds()`"
 )]
 pub static COMMERCE_OPERATION_DURATION_SECONDS: Alias<OperationDurations> =
     Alias(|| commerce_module().operation_duration_seconds());

@@ -9,7 +9,7 @@
 /// ```
 /// use rustok_metrics::TelemetryError;
 ///
-/// let err = rustok_metrics::set_duration_buckets("docs_error", vec![1.0, 0.5]).unwrap_err();
+/// let err = rustok_metrics::settings::set_duration_buckets("docs_error", vec![1.0, 0.5]).unwrap_err();
 /// assert!(matches!(err, TelemetryError::InvalidBuckets { .. }));
 /// ```
 #[derive(Debug, thiserror::Error)]
@@ -46,11 +46,11 @@ pub enum TelemetryError {
         reason: &'static str,
     },
 
-    /// [`set_trace_source`](crate::set_trace_source) was called before.
+    /// [`set_trace_source`](crate::trace::set_trace_source) was called before.
     #[error("a trace source was already set; set it once, at start-up")]
     TraceSourceSet,
 
-    /// A label cap that is 0 or above [`MAX_LABEL_CAP`](crate::MAX_LABEL_CAP).
+    /// A label cap that is 0 or above [`MAX_LABEL_CAP`](crate::module::MAX_LABEL_CAP).
     #[error("invalid label cap {cap} for module `{module}`: use 1 to {max}")]
     InvalidLabelCap {
         /// The module the cap was meant for.

@@ -34,7 +34,7 @@
 //! checkout(3).unwrap();
 //!
 //! let text = rustok_metrics::render_metrics()?; // Prometheus text format 0.0.4
-//! // or any format into a buffer: rustok_metrics::render_into(Format::OpenMetrics, &mut buf)
+//! // or any format into a buffer: rustok_metrics::MetricsHandle::new().render_into(Format::OpenMetrics, &mut buf)
 //! assert!(text.contains(
 //!     r#"rustok_content_operations_total{error_kind="",kind="post",operation="create",status="error"} 1"#
 //! ));
@@ -66,7 +66,7 @@
 //!   timeout, a `select!` that lost). A future that is never polled records
 //!   nothing.
 //!
-//! Every metered function registers itself before `main` ([`operations`]),
+//! Every metered function registers itself before `main` ([`catalogue::operations`]),
 //! so from the first render each call site with a static kind has its four
 //! status series at zero: `rate()` over `status="error"` exists before the
 //! first error.
@@ -103,13 +103,13 @@
 //! # Latency
 //!
 //! The duration histograms have sub-millisecond classic buckets
-//! ([`DEFAULT_DURATION_BUCKETS`]) and native (exponential) buckets, which
+//! ([`settings::DEFAULT_DURATION_BUCKETS`]) and native (exponential) buckets, which
 //! Prometheus scrapes over protobuf with `--enable-feature=native-histograms`
-//! ([`set_native_histograms`]). With the `opentelemetry` feature, a call that
+//! ([`settings::set_native_histograms`]). With the `opentelemetry` feature, a call that
 //! ends inside a sampled OpenTelemetry span (or a `tracing` span through
 //! `tracing-opentelemetry`) leaves its trace id as the exemplar of its bucket
 //! and of its `_total` sample, in OpenMetrics and protobuf;
-//! [`set_trace_source`] plugs in other tracers.
+//! [`settings::set_trace_source`] plugs in other tracers.
 //!
 //! # Cost
 //!
@@ -124,6 +124,23 @@
 //! there is no hashing, locking or allocation. Statics use the
 //! standard library's `LazyLock`/`OnceLock`, not `lazy_static`, so users
 //! need no extra dependency.
+//!
+//! # Where things are
+//!
+//! The root holds what a service author types: [`metered`],
+//! [`MetricLabel`](trait@MetricLabel), [`bounded`], [`render_metrics`] and
+//! [`MetricsHandle`] (the one render handle, with [`Format`]), and
+//! [`TelemetryError`]. The rest is in modules by concept:
+//!
+//! - [`settings`]: buckets, native histograms, label caps and the trace
+//!   source, chosen once at start-up;
+//! - [`catalogue`]: the operations the code declares, their objectives, and
+//!   the rules and review file made from them;
+//! - [`by_hand`]: recording without the attribute, your own collectors, the
+//!   build-info gauge;
+//! - `http` (feature `axum`): the `/metrics` endpoint and the HTTP layer;
+//! - [`platform`]: the RusToK platform's business gauges;
+//! - [`compat`]: the seed's static names, deprecated.
 
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
@@ -140,6 +157,9 @@
 //   Prometheus rules and the review file; uses `module`.
 // - `platform/`: the RusToK platform's business gauges; `compat`: the old
 //   static names, deprecated.
+// - `settings`, `catalogue`, `by_hand`: the public concept modules, each an
+//   essay and the re-exports of its names (one public path per name,
+//   `tests/crate_root.rs` counts the root's).
 // - `model`: the exposition's data model (family heads, samples with their
 //   exemplars and native buckets, the `Sink` every encoder implements);
 //   uses the value types of `record` and `trace`.
@@ -157,6 +177,8 @@
 // - `__private`: everything generated code names, in one file.
 
 mod build_info;
+pub mod by_hand;
+pub mod catalogue;
 mod error;
 #[cfg(feature = "axum")]
 pub mod http;
@@ -172,6 +194,7 @@ mod question;
 mod record;
 mod registry;
 mod render;
+pub mod settings;
 mod span;
 mod trace;
 
@@ -183,24 +206,7 @@ pub mod __private;
 
 pub use error::TelemetryError;
 pub use label::{Bounded, MetricLabel, bounded};
-pub use module::{
-    DEFAULT_DURATION_BUCKETS, DEFAULT_LABEL_CAP, DurationObserver, MAX_LABEL_CAP, ModuleMetrics,
-    NativeHistograms, Operation, OperationCounter, OperationDurations, OperationsTotal,
-    duplicate_operations, module_metrics, operations, set_duration_buckets, set_label_cap,
-    set_native_histograms,
-};
-pub use objective::{LatencyObjective, Objective};
-pub use ops::{REVIEW_ENV, catalogue_markdown, check_review_file, prometheus_rules};
-pub use outcome::Status;
-pub use registry::registry;
-pub use render::{Format, MetricsHandle, render_into, render_metrics};
-pub use trace::{TraceContext, TraceSource, set_trace_source};
-
-/// The old static names at the crate root, where code written before
-/// `#[metered]` finds them. Deprecated: see [`compat`].
-#[doc(hidden)]
-#[allow(deprecated)]
-pub use compat::*;
+pub use render::{Format, MetricsHandle, render_metrics};
 
 /// The `prometheus` crate this one is built on, so your own collectors need no
 /// second dependency.

@@ -9,7 +9,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// use rustok_metrics::Objective;
+/// use rustok_metrics::catalogue::Objective;
 ///
 /// const CHECKOUT: Objective = Objective::new("checkout")
 ///     .success_rate(99.9)
@@ -24,8 +24,8 @@ use std::time::Duration;
 /// evaluation, with the message below), and panics anywhere else:
 ///
 /// ```compile_fail
-/// const BROKEN: rustok_metrics::Objective =
-///     rustok_metrics::Objective::new("checkout").success_rate(100.0);
+/// const BROKEN: rustok_metrics::catalogue::Objective =
+///     rustok_metrics::catalogue::Objective::new("checkout").success_rate(100.0);
 /// # let _ = BROKEN;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]

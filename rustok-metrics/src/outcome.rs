@@ -6,7 +6,7 @@ use crate::record::End;
 /// The `status` label of `rustok_<module>_operations_total`.
 ///
 /// ```
-/// use rustok_metrics::Status;
+/// use rustok_metrics::by_hand::Status;
 ///
 /// assert_eq!(Status::Cancelled.as_str(), "cancelled");
 /// assert_eq!(Status::ALL.len(), 4);

@@ -46,7 +46,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
 /// use rustok_metrics::prometheus::{IntCounter, Opts};
 ///
 /// let jobs = IntCounter::with_opts(Opts::new("docs_jobs_total", "Jobs run.")).unwrap();
-/// rustok_metrics::registry().register(Box::new(jobs.clone())).unwrap();
+/// rustok_metrics::by_hand::registry().register(Box::new(jobs.clone())).unwrap();
 /// jobs.inc();
 /// assert!(rustok_metrics::render_metrics().unwrap().contains("docs_jobs_total 1"));
 /// ```

@@ -10,7 +10,7 @@ use crate::TelemetryError;
 /// The trace and span a call ran in: what an exemplar links a sample to.
 ///
 /// ```
-/// use rustok_metrics::TraceContext;
+/// use rustok_metrics::settings::TraceContext;
 ///
 /// let context = TraceContext::new([0xab; 16], [0x01; 8]).unwrap();
 /// assert_eq!(context.trace_id_hex(), "abababababababababababababababab");
@@ -75,7 +75,7 @@ pub(crate) fn hex<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o [u8] {
 /// block.
 ///
 /// ```
-/// use rustok_metrics::{TraceContext, TraceSource};
+/// use rustok_metrics::settings::{TraceContext, TraceSource};
 ///
 /// let none: TraceSource = || None;
 /// let fixed: TraceSource = || TraceContext::new([1; 16], [2; 8]);
@@ -91,13 +91,13 @@ static SOURCE: OnceLock<TraceSource> = OnceLock::new();
 /// start-up.
 ///
 /// ```
-/// use rustok_metrics::TraceContext;
+/// use rustok_metrics::settings::TraceContext;
 ///
 /// thread_local! {
 ///     static REQUEST_TRACE: std::cell::Cell<Option<TraceContext>> = const { std::cell::Cell::new(None) };
 /// }
-/// rustok_metrics::set_trace_source(|| REQUEST_TRACE.get())?;
-/// assert!(rustok_metrics::set_trace_source(|| None).is_err());
+/// rustok_metrics::settings::set_trace_source(|| REQUEST_TRACE.get())?;
+/// assert!(rustok_metrics::settings::set_trace_source(|| None).is_err());
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 ///

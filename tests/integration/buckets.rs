@@ -1,6 +1,7 @@
 //! Duration buckets per module: settable before first use, an error after.
 
-use rustok_metrics::{TelemetryError, metered, set_duration_buckets};
+use rustok_metrics::settings::set_duration_buckets;
+use rustok_metrics::{TelemetryError, metered};
 
 use crate::support::scrape;
 
@@ -42,12 +43,12 @@ fn invalid_buckets_and_module_names_are_errors() {
     }
     let err = set_duration_buckets("Bad-Name", vec![1.0]).unwrap_err();
     assert!(matches!(err, TelemetryError::InvalidModule { .. }));
-    assert!(rustok_metrics::module_metrics("9lives").is_err());
+    assert!(rustok_metrics::by_hand::module_metrics("9lives").is_err());
 }
 
 #[test]
 fn accessing_a_modules_families_also_locks_its_buckets() {
-    let families = rustok_metrics::module_metrics("it_buckets_touched").unwrap();
+    let families = rustok_metrics::by_hand::module_metrics("it_buckets_touched").unwrap();
     assert_eq!(families.name(), "it_buckets_touched");
     let err = set_duration_buckets("it_buckets_touched", vec![1.0]).unwrap_err();
     assert!(matches!(err, TelemetryError::ModuleInUse { .. }));

@@ -105,7 +105,7 @@ fn upload(mime: &str) -> usize {
 #[test]
 fn adversarial_input_is_capped_and_its_overflow_counted() {
     const DISTINCT: usize = 100_000;
-    let cap = rustok_metrics::DEFAULT_LABEL_CAP;
+    let cap = rustok_metrics::settings::DEFAULT_LABEL_CAP;
     for n in 0..DISTINCT {
         upload(&format!("type/{n}"));
     }
@@ -159,7 +159,7 @@ fn a_module_renders_its_samples_already_in_the_registrys_order() {
     .unwrap_err();
     store(NodeKind::BlogPost, None).unwrap();
     audit();
-    let families = rustok_metrics::module_metrics("it_labels_order")
+    let families = rustok_metrics::by_hand::module_metrics("it_labels_order")
         .unwrap()
         .collect();
     for family in &families {

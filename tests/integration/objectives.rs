@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use rustok_metrics::{Objective, metered};
+use rustok_metrics::catalogue::Objective;
+use rustok_metrics::metered;
 
 use crate::support::scrape;
 
@@ -39,7 +40,7 @@ impl Store {
 }
 
 fn objective_of(op: &str) -> Option<Objective> {
-    rustok_metrics::operations()
+    rustok_metrics::catalogue::operations()
         .find(|operation| operation.module() == "it_objectives" && operation.operation() == op)
         .and_then(|operation| operation.objective().copied())
 }
@@ -90,7 +91,7 @@ fn a_latency_threshold_is_a_bucket_bound_of_its_module() {
 
 #[test]
 fn the_generated_rules_name_each_objective_of_the_module() {
-    let rules = rustok_metrics::prometheus_rules();
+    let rules = rustok_metrics::catalogue::prometheus_rules();
     assert!(rules.contains("  - name: rustok-module-it_objectives\n"));
     assert!(rules.contains("  - name: rustok-objectives-it_objectives\n"));
     // The slow ratio of "search" reads the 30 ms bucket, for both of its
@@ -108,8 +109,8 @@ fn the_generated_rules_name_each_objective_of_the_module() {
 
 #[test]
 fn build_info_is_one_series_with_the_applications_version() {
-    rustok_metrics::build_info!();
-    rustok_metrics::build_info!(); // a second call changes nothing
+    rustok_metrics::by_hand::build_info!();
+    rustok_metrics::by_hand::build_info!(); // a second call changes nothing
     let revision = option_env!("RUSTOK_BUILD_REVISION").unwrap_or("unknown");
     let builds: Vec<_> = scrape()
         .samples

@@ -1,11 +1,12 @@
 //! The platform's gauges, hand-recorded families and the old static names.
 #![allow(deprecated)]
 
+use rustok_metrics::by_hand::module_metrics;
 use rustok_metrics::compat::{
     COMMERCE_ORDERS_TOTAL, CONTENT_OPERATION_DURATION_SECONDS, CONTENT_OPERATIONS_TOTAL,
 };
+use rustok_metrics::metered;
 use rustok_metrics::platform::{commerce, content};
-use rustok_metrics::{metered, module_metrics};
 
 use crate::support::scrape;
 
@@ -105,7 +106,7 @@ fn platform_gauges_have_their_documented_names() {
 fn own_collectors_render_with_ours_and_process_metrics_exist() {
     use rustok_metrics::prometheus::{IntCounter, Opts};
     let jobs = IntCounter::with_opts(Opts::new("it_own_jobs_total", "Jobs.")).unwrap();
-    rustok_metrics::registry()
+    rustok_metrics::by_hand::registry()
         .register(Box::new(jobs.clone()))
         .unwrap();
     jobs.inc_by(3);

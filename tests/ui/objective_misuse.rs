@@ -1,6 +1,7 @@
 use std::time::Duration;
 
-use rustok_metrics::{Objective, metered};
+use rustok_metrics::catalogue::Objective;
+use rustok_metrics::metered;
 
 // A success rate of 100% leaves no budget: constant evaluation fails.
 const PERFECT: Objective = Objective::new("perfect").success_rate(100.0);

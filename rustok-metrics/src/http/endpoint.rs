@@ -18,7 +18,7 @@ use crate::Format;
 /// The environment variable [`MetricsEndpoint::from_env`] reads the token from.
 pub const TOKEN_ENV: &str = "RUSTOK_METRICS_TOKEN";
 
-/// The `/metrics` endpoint: renders the registry ([`render_into`](crate::render_into))
+/// The `/metrics` endpoint: renders the registry ([`MetricsHandle::render_into`](crate::MetricsHandle::render_into))
 /// in the format the request's `Accept` header asks for
 /// ([`Format::from_accept`]: delimited protobuf when offered, else
 /// OpenMetrics, else text 0.0.4, which is also the answer to a malformed
@@ -100,7 +100,7 @@ impl MetricsEndpoint {
         }
         let format = requested_format(headers);
         let mut body = Vec::new();
-        if let Err(error) = crate::render_into(format, &mut body) {
+        if let Err(error) = crate::MetricsHandle::new().render_into(format, &mut body) {
             tracing::error!(%error, "rendering /metrics failed");
             return Response::builder()
                 .status(StatusCode::INTERNAL_SERVER_ERROR)

@@ -62,7 +62,7 @@ impl<const N: usize, V: Clone> LabelMap<N, V> {
 /// with `error_kind=""`).
 ///
 /// ```
-/// let calls = rustok_metrics::module_metrics("docs_by_hand")?.operations_total();
+/// let calls = rustok_metrics::by_hand::module_metrics("docs_by_hand")?.operations_total();
 /// let imported = calls.with_label_values(&["import", "post", "success"]);
 /// imported.inc();
 /// imported.inc_by(2);
@@ -112,7 +112,7 @@ impl OperationCounter {
 /// `rustok_<module>_operation_duration_seconds{operation, kind}`, by hand.
 ///
 /// ```
-/// let durations = rustok_metrics::module_metrics("docs_by_hand")?.operation_duration_seconds();
+/// let durations = rustok_metrics::by_hand::module_metrics("docs_by_hand")?.operation_duration_seconds();
 /// durations.with_label_values(&["import", "post"]).observe(0.25);
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```

@@ -7,8 +7,8 @@ use super::computed_kinds::ComputedKinds;
 use super::directory::live;
 use super::families::ModuleMetrics;
 use super::name::is_metric_name_segment;
-use crate::Objective;
 use crate::label::KindValue;
+use crate::objective::Objective;
 use crate::record::{Guard, Recorder};
 
 /// The `static` that `#[metered]` puts in each function. Generated code only.

@@ -4,7 +4,7 @@ use std::sync::Once;
 
 use super::call_site::SiteEntry;
 use super::directory::live;
-use crate::Objective;
+use crate::objective::Objective;
 
 /// One metered function: the labels it records under and where it is.
 ///
@@ -12,7 +12,7 @@ use crate::Objective;
 /// #[rustok_metrics::metered(module = "docs_catalogue", op = "list")]
 /// fn list() {}
 ///
-/// let list = rustok_metrics::operations()
+/// let list = rustok_metrics::catalogue::operations()
 ///     .find(|op| op.module() == "docs_catalogue")
 ///     .unwrap();
 /// assert_eq!(list.operation(), "list");
@@ -90,7 +90,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
 /// #[rustok_metrics::metered(module = "docs_duplicates", op = "save")]
 /// fn save_final() {}
 ///
-/// let pairs = rustok_metrics::duplicate_operations();
+/// let pairs = rustok_metrics::catalogue::duplicate_operations();
 /// assert!(pairs.iter().any(|[a, _]| a.module() == "docs_duplicates"));
 /// ```
 #[must_use]

@@ -20,7 +20,7 @@ static MODULES: LazyLock<Mutex<HashMap<String, Slot>>> = LazyLock::new(Mutex::de
 /// The families of `module`, created on first use.
 ///
 /// ```
-/// let families = rustok_metrics::module_metrics("docs_module")?;
+/// let families = rustok_metrics::by_hand::module_metrics("docs_module")?;
 /// assert_eq!(families.name(), "docs_module");
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```

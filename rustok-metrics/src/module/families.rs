@@ -27,7 +27,7 @@ use crate::registry::{Adopted, adopt};
 /// [`operation_duration_seconds`]: Self::operation_duration_seconds
 ///
 /// ```
-/// let families = rustok_metrics::module_metrics("docs_families")?;
+/// let families = rustok_metrics::by_hand::module_metrics("docs_families")?;
 /// families.operations_total().with_label_values(&["import", "", "success"]).inc();
 /// assert_eq!(families.name(), "docs_families");
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
@@ -134,7 +134,7 @@ impl ModuleMetrics {
     /// includes it.
     ///
     /// ```
-    /// let families = rustok_metrics::module_metrics("docs_collect")?.collect();
+    /// let families = rustok_metrics::by_hand::module_metrics("docs_collect")?.collect();
     /// assert_eq!(families[0].name(), "rustok_docs_collect_operations_total");
     /// # Ok::<(), rustok_metrics::TelemetryError>(())
     /// ```

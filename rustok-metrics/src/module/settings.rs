@@ -36,8 +36,8 @@ impl Default for Settings {
 ///
 /// ```
 /// // Every standard bound is kept, so queries on le="0.5" keep working.
-/// assert!(rustok_metrics::DEFAULT_DURATION_BUCKETS.contains(&0.5));
-/// assert_eq!(rustok_metrics::DEFAULT_DURATION_BUCKETS[0], 0.0001);
+/// assert!(rustok_metrics::settings::DEFAULT_DURATION_BUCKETS.contains(&0.5));
+/// assert_eq!(rustok_metrics::settings::DEFAULT_DURATION_BUCKETS[0], 0.0001);
 /// ```
 pub const DEFAULT_DURATION_BUCKETS: [f64; 16] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
@@ -51,15 +51,15 @@ pub const DEFAULT_DURATION_BUCKETS: [f64; 16] = [
 /// any quantile within about 4.4%), at most 160 buckets per series.
 ///
 /// ```
-/// use rustok_metrics::NativeHistograms;
+/// use rustok_metrics::settings::NativeHistograms;
 ///
 /// // Coarser and smaller: buckets 19% apart, at most 40 per series.
-/// rustok_metrics::set_native_histograms(
+/// rustok_metrics::settings::set_native_histograms(
 ///     "docs_native",
 ///     Some(NativeHistograms::new().schema(2).max_buckets(40)),
 /// )?;
 /// // Classic buckets only.
-/// rustok_metrics::set_native_histograms("docs_classic", None)?;
+/// rustok_metrics::settings::set_native_histograms("docs_classic", None)?;
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,13 +139,13 @@ pub const MAX_LABEL_CAP: usize = 1024;
 /// a setting use [`DEFAULT_DURATION_BUCKETS`], `0.0001` to `10` seconds.
 ///
 /// ```
-/// rustok_metrics::set_duration_buckets("docs_search", vec![0.001, 0.01, 0.1])?;
+/// rustok_metrics::settings::set_duration_buckets("docs_search", vec![0.001, 0.01, 0.1])?;
 ///
 /// #[rustok_metrics::metered(module = "docs_search", op = "query")]
 /// fn query() {}
 /// query();
 ///
-/// let err = rustok_metrics::set_duration_buckets("docs_search", vec![1.0]).unwrap_err();
+/// let err = rustok_metrics::settings::set_duration_buckets("docs_search", vec![1.0]).unwrap_err();
 /// assert!(matches!(err, rustok_metrics::TelemetryError::ModuleInUse { .. }));
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
@@ -171,7 +171,7 @@ pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), Telem
 /// like [`set_duration_buckets`].
 ///
 /// ```
-/// rustok_metrics::set_native_histograms("docs_native_off", None)?;
+/// rustok_metrics::settings::set_native_histograms("docs_native_off", None)?;
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 ///
@@ -211,7 +211,7 @@ pub fn set_native_histograms(
 /// set it at start-up, before the module's first use.
 ///
 /// ```
-/// rustok_metrics::set_label_cap("docs_cap", 8)?;
+/// rustok_metrics::settings::set_label_cap("docs_cap", 8)?;
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 ///

@@ -1,10 +1,10 @@
 //! The RusToK platform's business gauges: how many entities of each kind
 //! exist. They are the platform's, not part of metering; a service of your
-//! own defines its gauges with [`prometheus`] and [`registry()`](crate::registry).
+//! own defines its gauges with [`prometheus`] and [`registry()`](crate::by_hand::registry).
 //!
 //! A platform module's call counts and durations are those of every
 //! module: `#[metered(module = "content", ..)]`, or by hand through
-//! [`module_metrics("content")`](crate::module_metrics).
+//! [`module_metrics("content")`](crate::module::module_metrics).
 
 mod entity_gauge;
 

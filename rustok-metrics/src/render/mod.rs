@@ -56,37 +56,6 @@ pub fn render_metrics() -> Result<String, TelemetryError> {
     MetricsHandle::new().render()
 }
 
-/// Renders every metric in [`registry()`] in `format`, appended to `out`.
-///
-/// One pass writes every line straight into `out`: keep the buffer between
-/// scrapes and a render allocates little beyond what it first grew to.
-/// [`Format::from_accept`] picks the format a scraper asked for, and
-/// [`Format::content_type`] labels the response.
-///
-/// # Errors
-/// As [`render_metrics`]; `out` is left as it was.
-///
-/// ```
-/// use rustok_metrics::Format;
-///
-/// #[rustok_metrics::metered(module = "docs_render_into", op = "ping")]
-/// fn ping() {}
-///
-/// ping();
-/// let mut body = Vec::new();
-/// rustok_metrics::render_into(Format::OpenMetrics, &mut body)?;
-/// let text = String::from_utf8(body).unwrap();
-/// assert!(text.contains("# TYPE rustok_docs_render_into_operations counter\n"));
-/// assert!(text.contains(
-///     r#"rustok_docs_render_into_operations_total{error_kind="",kind="",operation="ping",status="success"} 1"#
-/// ));
-/// assert!(text.ends_with("# EOF\n"));
-/// # Ok::<(), rustok_metrics::TelemetryError>(())
-/// ```
-pub fn render_into(format: Format, out: &mut Vec<u8>) -> Result<(), TelemetryError> {
-    MetricsHandle::new().render_into(format, out)
-}
-
 /// A cheap, copyable handle to the process-wide registry, for code that
 /// passes its telemetry around (application state, a metrics controller).
 ///
@@ -94,7 +63,7 @@ pub fn render_into(format: Format, out: &mut Vec<u8>) -> Result<(), TelemetryErr
 /// use rustok_metrics::MetricsHandle;
 ///
 /// let handle = MetricsHandle::new();
-/// assert!(std::ptr::eq(handle.registry(), rustok_metrics::registry()));
+/// assert!(std::ptr::eq(handle.registry(), rustok_metrics::by_hand::registry()));
 /// let _text: String = handle.render()?;
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
@@ -133,11 +102,33 @@ impl MetricsHandle {
             .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
     }
 
-    /// The exposition of the registry in `format`, appended to `out`: see
-    /// [`render_into`].
+    /// Renders every metric in the registry in `format`, appended to `out`.
+    ///
+    /// One pass writes every line straight into `out`: keep the buffer
+    /// between scrapes and a render allocates little beyond what it first
+    /// grew to. [`Format::from_accept`] picks the format a scraper asked
+    /// for, and [`Format::content_type`] labels the response.
     ///
     /// # Errors
-    /// As [`render_metrics`].
+    /// As [`render_metrics`]; `out` is left as it was.
+    ///
+    /// ```
+    /// use rustok_metrics::{Format, MetricsHandle};
+    ///
+    /// #[rustok_metrics::metered(module = "docs_render_into", op = "ping")]
+    /// fn ping() {}
+    ///
+    /// ping();
+    /// let mut body = Vec::new();
+    /// MetricsHandle::new().render_into(Format::OpenMetrics, &mut body)?;
+    /// let text = String::from_utf8(body).unwrap();
+    /// assert!(text.contains("# TYPE rustok_docs_render_into_operations counter\n"));
+    /// assert!(text.contains(
+    ///     r#"rustok_docs_render_into_operations_total{error_kind="",kind="",operation="ping",status="success"} 1"#
+    /// ));
+    /// assert!(text.ends_with("# EOF\n"));
+    /// # Ok::<(), rustok_metrics::TelemetryError>(())
+    /// ```
     pub fn render_into(&self, format: Format, out: &mut Vec<u8>) -> Result<(), TelemetryError> {
         make_catalogue_live();
         claim_names();
@@ -152,15 +143,15 @@ impl MetricsHandle {
     }
 }
 
-impl crate::ModuleMetrics {
+impl crate::module::ModuleMetrics {
     /// This module's families alone, in `format`, appended to `out`:
     /// for an endpoint per module, or to measure one module's render.
-    /// [`render_into`] includes them with everything else.
+    /// [`MetricsHandle::render_into`] includes them with everything else.
     ///
     /// ```
     /// use rustok_metrics::Format;
     ///
-    /// let module = rustok_metrics::module_metrics("docs_module_render")?;
+    /// let module = rustok_metrics::by_hand::module_metrics("docs_module_render")?;
     /// module.operations_total().with_label_values(&["import", "", "success"]).inc();
     /// let mut text = Vec::new();
     /// module.render_into(Format::Text, &mut text);

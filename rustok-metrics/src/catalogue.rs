@@ -15,12 +15,12 @@
 //!
 //! const CHECKOUT: Objective = Objective::new("docs_checkout").success_rate(99.9);
 //!
-//! #[metered(module = "docs_catalogue", op = "checkout", objective = CHECKOUT)]
+//! #[metered(module = "docs_checkout", op = "checkout", objective = CHECKOUT)]
 //! fn checkout(items: u32) -> Result<u32, std::io::Error> {
 //!     Ok(items)
 //! }
 //!
-//! let declared = operations().find(|op| op.module() == "docs_catalogue");
+//! let declared = operations().find(|op| op.module() == "docs_checkout");
 //! assert_eq!(declared.map(|op| op.operation()), Some("checkout"));
 //! # let _ = checkout(1);
 //! ```

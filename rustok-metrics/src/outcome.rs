@@ -1,8 +1,6 @@
 //! How a metered call ended (its `status` label), and how a return value
 //! maps to it.
 
-use crate::record::End;
-
 /// The `status` label of `rustok_<module>_operations_total`.
 ///
 /// ```
@@ -44,24 +42,12 @@ impl Status {
         }
     }
 
-    /// The status of a call that ended with `end`.
-    pub(crate) const fn of(end: End) -> Status {
-        match end {
-            End::Returned => Status::Success,
-            End::Failed => Status::Error,
-            End::Panicked => Status::Panic,
-            End::Abandoned => Status::Cancelled,
-        }
-    }
+    /// How many there are: a recorder keeps one count per status.
+    pub(crate) const COUNT: usize = 4;
 
-    /// The recorder's end this status is counted under.
-    pub(crate) const fn end(self) -> End {
-        match self {
-            Status::Success => End::Returned,
-            Status::Error => End::Failed,
-            Status::Panic => End::Panicked,
-            Status::Cancelled => End::Abandoned,
-        }
+    /// The status's place in [`ALL`](Self::ALL) and in a recorder's counts.
+    pub(crate) const fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -82,14 +68,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The recorder's end and tag: an error's kind is its tag.
+    /// The call's status and tag: an error's kind is its tag.
     #[inline]
-    pub(crate) fn end(self) -> (End, Option<&'static str>) {
+    pub(crate) fn end(self) -> (Status, Option<&'static str>) {
         match self {
-            Outcome::Success => (End::Returned, None),
+            Outcome::Success => (Status::Success, None),
             // An empty label is no label: counted with the unlabelled errors.
             Outcome::Error { error_kind } => {
-                (End::Failed, error_kind.filter(|kind| !kind.is_empty()))
+                (Status::Error, error_kind.filter(|kind| !kind.is_empty()))
             }
         }
     }

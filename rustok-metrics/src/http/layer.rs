@@ -11,7 +11,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::series::{http_series, status_label};
-use crate::record::{End, Guard};
+use crate::outcome::Status;
+use crate::record::Guard;
 
 /// Records `rustok_http_requests_total{method, route, status}`,
 /// `rustok_http_request_duration_seconds{method, route}` and
@@ -112,8 +113,8 @@ where
         let result = std::task::ready!(this.inner.poll(cx));
         if let Some((guard, _in_flight)) = this.request.take() {
             let (end, status) = match &result {
-                Ok(response) => (End::Returned, status_label(response.status())),
-                Err(_) => (End::Failed, "500"),
+                Ok(response) => (Status::Success, status_label(response.status())),
+                Err(_) => (Status::Error, "500"),
             };
             guard.into_started().end(end, Some(status));
         }

@@ -1,9 +1,9 @@
 //! The `rustok_http_*` families: one recorder per (method, route), the same
 //! per-thread recording as `#[metered]`. A request that got a response ends
-//! [`End::Returned`] tagged with the response status (an error from the
-//! inner service: [`End::Failed`] tagged `500`); one whose handler panicked
-//! ends [`End::Panicked`] and renders as `500`; one the client abandoned
-//! ends [`End::Abandoned`] and renders as `499`.
+//! [`Status::Success`] tagged with the response status (an error from the
+//! inner service: [`Status::Error`] tagged `500`); one whose handler panicked
+//! ends [`Status::Panic`] and renders as `500`; one the client abandoned
+//! ends [`Status::Cancelled`] and renders as `499`.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -14,8 +14,9 @@ use prometheus::{IntGauge, Opts};
 
 use crate::model::{Bounds, FamilyType, Head, Histogram, Scalar, Sink, Value};
 use crate::module::DEFAULT_DURATION_BUCKETS;
+use crate::outcome::Status;
 use crate::proto::{desc, valid};
-use crate::record::{BoundedTable, End, NativeLayout, Recorder, Snapshot};
+use crate::record::{BoundedTable, NativeLayout, Recorder, Snapshot};
 use crate::registry::{Adopted, OwnFamily, adopt};
 use crate::trace::Exemplar;
 
@@ -219,7 +220,7 @@ fn by_response_status(snapshot: &Snapshot) -> BTreeMap<&'static str, (u64, Optio
     for &(end, status, count) in &snapshot.tagged {
         add(status, count, snapshot.exemplar(end, Some(status)));
     }
-    for (end, status) in [(End::Abandoned, "499"), (End::Panicked, "500")] {
+    for (end, status) in [(Status::Cancelled, "499"), (Status::Panic, "500")] {
         let count = snapshot.calls(end);
         if count > 0 {
             add(status, count, snapshot.exemplar(end, None));

@@ -2,11 +2,11 @@
 
 use std::sync::OnceLock;
 
-use super::catalogue::Operation;
 use super::computed_kinds::ComputedKinds;
 use super::directory::live;
 use super::families::ModuleMetrics;
 use super::name::is_metric_name_segment;
+use super::operation::Operation;
 use crate::label::KindValue;
 use crate::objective::Objective;
 use crate::record::{Guard, Recorder};
@@ -106,7 +106,7 @@ impl CallSite {
     pub fn start_with(&'static self, kind: KindValue<'_>) -> CallGuard {
         let kinds = self
             .computed_kinds
-            .get_or_init(|| ComputedKinds::new(self, self.module_families()));
+            .get_or_init(|| ComputedKinds::new(&self.operation, self.module_families()));
         CallGuard(Guard::start(kinds.recorder(kind).1))
     }
 
@@ -122,7 +122,7 @@ impl CallSite {
     pub fn start_with_spanned(&'static self, kind: KindValue<'_>) -> (CallGuard, &'static str) {
         let kinds = self
             .computed_kinds
-            .get_or_init(|| ComputedKinds::new(self, self.module_families()));
+            .get_or_init(|| ComputedKinds::new(&self.operation, self.module_families()));
         let (kind, recorder) = kinds.recorder(kind);
         (CallGuard(Guard::start(recorder)), kind)
     }

@@ -10,7 +10,8 @@ use prometheus::core::Desc;
 use super::families::ModuleMetrics;
 use crate::model::{FamilyType, Head, Histogram, Scalar, Sink, Value};
 use crate::outcome::Status;
-use crate::record::{End, Snapshot};
+use crate::proto::ProtoSink;
+use crate::record::Snapshot;
 use crate::registry::OwnFamily;
 use crate::trace::Exemplar;
 
@@ -86,8 +87,8 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
         unit: "",
     });
     let mut labelled_errors = Vec::new();
-    // (status, count, the end of ours it is, for its exemplar)
-    let mut statuses: Vec<(&str, u64, Option<End>)> = Vec::new();
+    // (label, count, the status it counts, for its exemplar)
+    let mut statuses: Vec<(&str, u64, Option<Status>)> = Vec::new();
     for ((kind, operation), totals) in &series {
         // A call site tags only errors, with their error kind (`Outcome`
         // has no other tag), so every other status is untagged.
@@ -96,12 +97,11 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
             Status::ALL
                 .iter()
                 .zip(totals.hand_statuses)
-                .map(|(status, by_hand)| {
-                    let end = status.end();
+                .map(|(&status, by_hand)| {
                     (
                         status.as_str(),
-                        totals.sites.untagged(end) + by_hand,
-                        Some(end),
+                        totals.sites.untagged(status) + by_hand,
+                        Some(status),
                     )
                 }),
         );
@@ -112,14 +112,17 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
                 .map(|(status, count)| (status.as_str(), *count, None)),
         );
         statuses.sort_unstable_by_key(|(status, _, _)| *status);
-        for &(status, count, end) in &statuses {
-            let exemplar = end.and_then(|end| totals.sites.exemplar(end, None));
-            counter(sink, ["", kind, operation, status], count, exemplar);
+        for &(label, count, status) in &statuses {
+            let exemplar = status.and_then(|status| totals.sites.exemplar(status, None));
+            counter(sink, ["", kind, operation, label], count, exemplar);
         }
-        for &(end, error_kind, errors) in &totals.sites.tagged {
-            let status = Status::of(end).as_str();
-            let exemplar = totals.sites.exemplar(end, Some(error_kind));
-            labelled_errors.push(([error_kind, kind, operation, status], errors, exemplar));
+        for &(status, error_kind, errors) in &totals.sites.tagged {
+            let exemplar = totals.sites.exemplar(status, Some(error_kind));
+            labelled_errors.push((
+                [error_kind, kind, operation, status.as_str()],
+                errors,
+                exemplar,
+            ));
         }
     }
     // `error_kind` sorts first: the labelled errors follow all the rest.
@@ -233,5 +236,30 @@ fn add_buckets(into: &mut Vec<u64>, buckets: &[u64]) {
     into.resize(into.len().max(buckets.len()), 0);
     for (total, count) in into.iter_mut().zip(buckets) {
         *total += count;
+    }
+}
+
+impl ModuleMetrics {
+    /// This module's families as the registry gathers them: every call
+    /// site's counts plus what was recorded by hand, one series per label
+    /// set. For rendering one module alone; [`render_metrics`](crate::render_metrics)
+    /// includes it.
+    ///
+    /// ```
+    /// let families = rustok_metrics::by_hand::module_metrics("docs_collect")?.collect();
+    /// assert_eq!(families[0].name(), "rustok_docs_collect_operations_total");
+    /// # Ok::<(), rustok_metrics::TelemetryError>(())
+    /// ```
+    #[must_use]
+    pub fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
+        let mut sink = ProtoSink::default();
+        write(self, &mut sink, false);
+        sink.into_families()
+    }
+
+    /// Writes this module's families into `sink`, from one read of its
+    /// recorders, both even when they have no series yet.
+    pub(crate) fn write(&self, sink: &mut dyn crate::model::Sink) {
+        write(self, sink, false);
     }
 }

@@ -3,8 +3,8 @@
 
 use prometheus::IntCounter;
 
-use super::call_site::CallSite;
 use super::families::ModuleMetrics;
+use super::operation::Operation;
 use crate::label::KindValue;
 use crate::record::{BoundedTable, Recorder};
 use crate::registry::label_overflow_total;
@@ -21,8 +21,7 @@ pub(super) struct ComputedKinds {
 }
 
 impl ComputedKinds {
-    pub(super) fn new(site: &'static CallSite, module: &'static ModuleMetrics) -> Self {
-        let operation = site.operation();
+    pub(super) fn new(operation: &Operation, module: &'static ModuleMetrics) -> Self {
         ComputedKinds {
             module,
             kept: BoundedTable::new(module.label_cap()),

@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
+use super::collector::ModuleFamilies;
 use super::families::ModuleMetrics;
 use super::name::checked;
 use super::settings::Settings;
 use crate::TelemetryError;
 use crate::lock::lock;
+use crate::registry::{Adopted, adopt};
 
 enum Slot {
     /// Settings chosen, families not made yet.
@@ -42,6 +44,9 @@ pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
         None => Settings::default(),
     };
     let metrics = ModuleMetrics::create(module, settings);
+    adopt(Adopted::Ours(Box::leak(Box::new(ModuleFamilies::new(
+        metrics,
+    )))));
     modules.insert(module.to_owned(), Slot::Live(metrics));
     metrics
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::call_site::CallGuard;
 use crate::outcome::{Outcome, Status};
-use crate::record::{End, Started};
+use crate::record::Started;
 use crate::span::{ErrorFields, Observer, Unobserved};
 
 /// One metered call, from its first statement until the function's frame
@@ -189,22 +189,22 @@ impl<O: Observer> Drop for Exit<O> {
         let suspended = self.suspended.parked.load(Ordering::Relaxed);
         let unwinding = std::thread::panicking();
         let (end, error_kind) = match self.outcome.get() {
-            _ if suspended => (End::Abandoned, None),
+            _ if suspended => (Status::Cancelled, None),
             // A panic that began after the exit was noted: a local's `Drop`.
-            Some(_) if unwinding && !self.started_unwinding => (End::Panicked, None),
+            Some(_) if unwinding && !self.started_unwinding => (Status::Panic, None),
             Some(outcome) => outcome.end(),
             // Neither returned nor parked: it panicked, also when it was
             // called from a `Drop` during another panic. A sync call is
             // never cancelled.
-            None if unwinding => (End::Panicked, None),
+            None if unwinding => (Status::Panic, None),
             // A future dropped between polls.
-            None => (End::Abandoned, None),
+            None => (Status::Cancelled, None),
         };
         let started = self.started;
         // Recorded inside the observer's span, before it closes.
         self.suspended
             .observer
-            .end(Status::of(end), suspended, || started.end(end, error_kind));
+            .end(end, suspended, || started.end(end, error_kind));
     }
 }
 

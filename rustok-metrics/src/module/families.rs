@@ -5,14 +5,15 @@ use std::sync::Mutex;
 use prometheus::core::Desc;
 
 use super::by_hand::{OperationDurations, OperationsTotal};
+// The one circle in this folder: a module lists its call sites (to render
+// their series at zero before their first call) and a call site records into
+// its module's settings. `call_site` reaches this file only through that.
 use super::call_site::{CallSite, SiteEntry};
-use super::collector::ModuleFamilies;
 use super::settings::Settings;
 use crate::lock::lock;
 use crate::model::Bounds;
-use crate::proto::{ProtoSink, desc};
+use crate::proto::desc;
 use crate::record::{NativeLayout, Recorder};
-use crate::registry::{Adopted, adopt};
 
 /// The families every module has:
 /// `rustok_<module>_operations_total{operation, kind, status, error_kind}`,
@@ -103,9 +104,6 @@ impl ModuleMetrics {
             settings,
             sites: Mutex::new(sites),
         }));
-        adopt(Adopted::Ours(Box::leak(Box::new(ModuleFamilies::new(
-            metrics,
-        )))));
         metrics
     }
 
@@ -126,29 +124,6 @@ impl ModuleMetrics {
     #[must_use]
     pub fn operation_duration_seconds(&self) -> &OperationDurations {
         &self.operation_duration_seconds
-    }
-
-    /// This module's families as the registry gathers them: every call
-    /// site's counts plus what was recorded by hand, one series per label
-    /// set. For rendering one module alone; [`render_metrics`](crate::render_metrics)
-    /// includes it.
-    ///
-    /// ```
-    /// let families = rustok_metrics::by_hand::module_metrics("docs_collect")?.collect();
-    /// assert_eq!(families[0].name(), "rustok_docs_collect_operations_total");
-    /// # Ok::<(), rustok_metrics::TelemetryError>(())
-    /// ```
-    #[must_use]
-    pub fn collect(&self) -> Vec<prometheus::proto::MetricFamily> {
-        let mut sink = ProtoSink::default();
-        super::collector::write(self, &mut sink, false);
-        sink.into_families()
-    }
-
-    /// Writes this module's families into `sink`, from one read of its
-    /// recorders, both even when they have no series yet.
-    pub(crate) fn write(&self, sink: &mut dyn crate::model::Sink) {
-        super::collector::write(self, sink, false);
     }
 
     /// The descriptions of the families: calls, durations and calls in

@@ -13,22 +13,23 @@ mod call_site;
 mod catalogue;
 mod collector;
 mod computed_kinds;
+mod configure;
 mod directory;
 mod exit;
 mod families;
 mod name;
+mod operation;
 mod settings;
 
 pub use by_hand::{DurationObserver, OperationCounter, OperationDurations, OperationsTotal};
 pub use call_site::{CallGuard, CallSite, SiteEntry};
-pub use catalogue::{Operation, duplicate_operations, operations};
+pub use catalogue::{duplicate_operations, operations};
+pub use configure::{set_duration_buckets, set_label_cap, set_native_histograms};
 pub use directory::module_metrics;
 pub use exit::{Exit, Suspended, awaiting};
 pub use families::ModuleMetrics;
-pub use settings::{
-    DEFAULT_DURATION_BUCKETS, DEFAULT_LABEL_CAP, MAX_LABEL_CAP, NativeHistograms,
-    set_duration_buckets, set_label_cap, set_native_histograms,
-};
+pub use operation::Operation;
+pub use settings::{DEFAULT_DURATION_BUCKETS, DEFAULT_LABEL_CAP, MAX_LABEL_CAP, NativeHistograms};
 
 pub(crate) use catalogue::make_catalogue_live;
 pub(crate) use directory::live;

@@ -3,9 +3,6 @@
 //! every series of a family shares one bucket layout, as Prometheus
 //! aggregation requires.
 
-use super::directory::configure;
-use super::name::checked;
-use crate::TelemetryError;
 use crate::record::{MAX_SCHEMA, MIN_SCHEMA};
 
 /// A module's settings.
@@ -103,6 +100,19 @@ impl NativeHistograms {
     pub(super) fn max_buckets_value(self) -> usize {
         usize::from(self.max_buckets)
     }
+
+    /// What makes these settings unusable, if anything.
+    pub(super) fn problem(self) -> Option<&'static str> {
+        if !(MIN_SCHEMA..=MAX_SCHEMA).contains(&self.schema) {
+            Some("the schema must be -4 to 8")
+        } else if self.max_buckets < MIN_MAX_BUCKETS {
+            Some(
+                "max_buckets must be at least 3: at the lowest schema, -4, the range still has 3 buckets",
+            )
+        } else {
+            None
+        }
+    }
 }
 
 /// The fewest buckets a native histogram can be reduced to: schema -4 splits
@@ -130,109 +140,10 @@ impl Settings {
 /// Distinct computed `kind` values a call site keeps unless configured.
 pub const DEFAULT_LABEL_CAP: usize = 64;
 
-/// The largest label cap [`set_label_cap`] accepts.
+/// The largest label cap [`set_label_cap`](super::set_label_cap) accepts.
 pub const MAX_LABEL_CAP: usize = 1024;
 
-/// The histogram buckets (upper bounds in seconds) of
-/// `rustok_<module>_operation_duration_seconds`. Call it at start-up: once the
-/// module's families exist, the buckets can no longer change. Modules without
-/// a setting use [`DEFAULT_DURATION_BUCKETS`], `0.0001` to `10` seconds.
-///
-/// ```
-/// rustok_metrics::settings::set_duration_buckets("docs_search", vec![0.001, 0.01, 0.1])?;
-///
-/// #[rustok_metrics::metered(module = "docs_search", op = "query")]
-/// fn query() {}
-/// query();
-///
-/// let err = rustok_metrics::settings::set_duration_buckets("docs_search", vec![1.0]).unwrap_err();
-/// assert!(matches!(err, rustok_metrics::TelemetryError::ModuleInUse { .. }));
-/// # Ok::<(), rustok_metrics::TelemetryError>(())
-/// ```
-///
-/// # Errors
-/// [`TelemetryError::InvalidModule`] for a bad name,
-/// [`TelemetryError::InvalidBuckets`] unless the bounds are finite, positive
-/// and strictly increasing, and [`TelemetryError::ModuleInUse`] when the
-/// module's families already exist.
-pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), TelemetryError> {
-    let module = checked(module)?;
-    if let Some(reason) = bucket_problem(&buckets) {
-        return Err(TelemetryError::InvalidBuckets {
-            module: module.to_owned(),
-            reason,
-        });
-    }
-    configure(module, |settings| settings.buckets = buckets)
-}
-
-/// Whether and how `rustok_<module>_operation_duration_seconds` records
-/// native histograms (`None`: classic buckets only). Call it at start-up,
-/// like [`set_duration_buckets`].
-///
-/// ```
-/// rustok_metrics::settings::set_native_histograms("docs_native_off", None)?;
-/// # Ok::<(), rustok_metrics::TelemetryError>(())
-/// ```
-///
-/// # Errors
-/// [`TelemetryError::InvalidModule`] for a bad name,
-/// [`TelemetryError::InvalidNativeHistograms`] for a schema outside -4 to 8
-/// or `max_buckets` below 3, and [`TelemetryError::ModuleInUse`] when the
-/// module's families already exist.
-pub fn set_native_histograms(
-    module: &str,
-    native: Option<NativeHistograms>,
-) -> Result<(), TelemetryError> {
-    let module = checked(module)?;
-    if let Some(native) = native {
-        let reason = if !(MIN_SCHEMA..=MAX_SCHEMA).contains(&native.schema) {
-            Some("the schema must be -4 to 8")
-        } else if native.max_buckets < MIN_MAX_BUCKETS {
-            Some(
-                "max_buckets must be at least 3: at the lowest schema, -4, the range still has 3 buckets",
-            )
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            return Err(TelemetryError::InvalidNativeHistograms {
-                module: module.to_owned(),
-                reason,
-            });
-        }
-    }
-    configure(module, |settings| settings.native = native)
-}
-
-/// How many distinct values a call site with a computed `kind` keeps before
-/// counting new ones as `kind="other"` (and in
-/// `rustok_metrics_label_overflow_total`). [`DEFAULT_LABEL_CAP`] unless set;
-/// set it at start-up, before the module's first use.
-///
-/// ```
-/// rustok_metrics::settings::set_label_cap("docs_cap", 8)?;
-/// # Ok::<(), rustok_metrics::TelemetryError>(())
-/// ```
-///
-/// # Errors
-/// [`TelemetryError::InvalidModule`] for a bad name,
-/// [`TelemetryError::InvalidLabelCap`] for 0 or more than [`MAX_LABEL_CAP`],
-/// and [`TelemetryError::ModuleInUse`] when the module's families already
-/// exist.
-pub fn set_label_cap(module: &str, cap: usize) -> Result<(), TelemetryError> {
-    let module = checked(module)?;
-    if cap == 0 || cap > MAX_LABEL_CAP {
-        return Err(TelemetryError::InvalidLabelCap {
-            module: module.to_owned(),
-            cap,
-            max: MAX_LABEL_CAP,
-        });
-    }
-    configure(module, |settings| settings.label_cap = cap)
-}
-
-fn bucket_problem(buckets: &[f64]) -> Option<&'static str> {
+pub(super) fn bucket_problem(buckets: &[f64]) -> Option<&'static str> {
     if buckets.is_empty() {
         Some("give at least one upper bound")
     } else if !buckets.iter().all(|b| b.is_finite() && *b > 0.0) {
@@ -268,30 +179,6 @@ mod tests {
             assert!(super::DEFAULT_DURATION_BUCKETS.contains(bound), "{bound}");
         }
         assert_eq!(bucket_problem(&super::DEFAULT_DURATION_BUCKETS), None);
-    }
-
-    #[test]
-    fn native_settings_are_checked() {
-        use super::{NativeHistograms, set_native_histograms};
-        use crate::TelemetryError;
-        let bad_schema =
-            set_native_histograms("unit_native_a", Some(NativeHistograms::new().schema(9)));
-        assert!(matches!(
-            bad_schema,
-            Err(TelemetryError::InvalidNativeHistograms { .. })
-        ));
-        let no_buckets = set_native_histograms(
-            "unit_native_b",
-            Some(NativeHistograms::new().max_buckets(2)),
-        );
-        assert!(matches!(
-            no_buckets,
-            Err(TelemetryError::InvalidNativeHistograms { .. })
-        ));
-        assert!(
-            set_native_histograms("unit_native_c", Some(NativeHistograms::new().schema(-4)))
-                .is_ok()
-        );
     }
 
     #[test]

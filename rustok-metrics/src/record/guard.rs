@@ -1,7 +1,8 @@
 //! A started call, and the guard that turns it into exactly one recorded end.
 
 use super::clock::{self, Ticks};
-use super::recorder::{End, Recorder, StartedOn};
+use super::recorder::{Recorder, StartedOn};
+use crate::outcome::Status;
 
 /// A call that started: in flight in its recorder, its clock running.
 /// Records nothing on its own: [`Guard`] records it on drop, and a caller
@@ -26,7 +27,7 @@ impl Started {
 
     /// Records the call as ended with `end` and an optional tag.
     #[inline]
-    pub(crate) fn end(self, end: End, tag: Option<&'static str>) {
+    pub(crate) fn end(self, end: Status, tag: Option<&'static str>) {
         let now = clock::now();
         let nanos = clock::nanos_between(self.at, now);
         self.recorder.record(self.on, end, tag, nanos, now);
@@ -37,8 +38,8 @@ impl Started {
 /// ended there.
 ///
 /// A guard dropped without `end` means the call did not return: while the
-/// thread is panicking that is [`End::Panicked`], otherwise (a future
-/// dropped between polls) [`End::Abandoned`]. Either way the duration is
+/// thread is panicking that is [`Status::Panic`], otherwise (a future
+/// dropped between polls) [`Status::Cancelled`]. Either way the duration is
 /// recorded once.
 #[must_use = "a call is recorded when its guard ends or drops"]
 pub(crate) struct Guard(Started);
@@ -61,9 +62,9 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         let end = if std::thread::panicking() {
-            End::Panicked
+            Status::Panic
         } else {
-            End::Abandoned
+            Status::Cancelled
         };
         self.0.end(end, None);
     }

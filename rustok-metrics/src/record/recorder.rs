@@ -1,6 +1,6 @@
 //! The counts of one series: a stripe per thread slot, summed when read.
 //!
-//! A stripe holds the count of each [`End`], the sum of durations in
+//! A stripe holds the count of each [`Status`], the sum of durations in
 //! nanoseconds, the calls started, and one count per finite histogram
 //! bucket (not cumulative). The histogram's `_count` is the sum of the end
 //! counts, so it always matches them in a render; calls in flight are the
@@ -35,35 +35,10 @@ use super::stripe::{Stripe, add_owned};
 use super::tags::Tags;
 use super::thread_slot::{self, EXCLUSIVE_SLOTS};
 use crate::lock::lock;
+use crate::outcome::Status;
 use crate::trace::{self, Exemplar};
 
-/// How a measured call ended, as the recorder counts it. What each end
-/// means is its owner's business: a metered call's `status`, an HTTP
-/// request's response status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum End {
-    /// It returned a value its owner counts as fine.
-    Returned,
-    /// It returned a value its owner counts as failed.
-    Failed,
-    /// It panicked.
-    Panicked,
-    /// It was dropped before it finished: a future that was cancelled.
-    Abandoned,
-}
-
-impl End {
-    pub(crate) const COUNT: usize = 4;
-    pub(crate) const ALL: [End; End::COUNT] =
-        [End::Returned, End::Failed, End::Panicked, End::Abandoned];
-
-    /// The end's counter in a stripe and its place in [`Snapshot::by_end`].
-    pub(crate) const fn index(self) -> usize {
-        self as usize
-    }
-}
-
-const SUM: usize = End::COUNT;
+const SUM: usize = Status::COUNT;
 const STARTED: usize = SUM + 1;
 /// A thread's own stripe: calls in the native zero bucket.
 const NATIVE_ZERO: usize = STARTED + 1;
@@ -107,15 +82,15 @@ impl StartedOn<'_> {
 /// A consistent read of a recorder (or several, added up).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Snapshot {
-    /// Calls by [`End::index`].
-    pub(crate) by_end: [u64; End::COUNT],
+    /// Calls by [`Status::index`].
+    pub(crate) by_status: [u64; Status::COUNT],
     /// Calls started: those not ended are in flight.
     pub(crate) started: u64,
     pub(crate) sum_nanos: u64,
     /// Per finite bucket, not cumulative.
     pub(crate) buckets: Vec<u64>,
-    /// Calls that ended with a tag, by end and tag: a part of `by_end`.
-    pub(crate) tagged: Vec<(End, &'static str, u64)>,
+    /// Calls that ended with a tag, by end and tag: a part of `by_status`.
+    pub(crate) tagged: Vec<(Status, &'static str, u64)>,
     /// Per native-histogram counter (the zero bucket first), when the
     /// recorder has them.
     pub(crate) native: Vec<u64>,
@@ -123,24 +98,24 @@ pub(crate) struct Snapshot {
     /// was recorded).
     pub(crate) bucket_exemplars: Vec<Option<Exemplar>>,
     /// The latest exemplar per end of the untagged calls.
-    pub(crate) end_exemplars: [Option<Exemplar>; End::COUNT],
+    pub(crate) end_exemplars: [Option<Exemplar>; Status::COUNT],
     /// The latest exemplar per tagged (end, tag).
-    pub(crate) tagged_exemplars: Vec<(End, &'static str, Exemplar)>,
+    pub(crate) tagged_exemplars: Vec<(Status, &'static str, Exemplar)>,
 }
 
 impl Snapshot {
     /// Calls that ended with `end`.
-    pub(crate) fn calls(&self, end: End) -> u64 {
-        self.by_end[end.index()]
+    pub(crate) fn calls(&self, end: Status) -> u64 {
+        self.by_status[end.index()]
     }
 
     /// Every call, however it ended: the histogram's `_count`.
     pub(crate) fn total(&self) -> u64 {
-        self.by_end.iter().sum()
+        self.by_status.iter().sum()
     }
 
     /// Calls that ended with `end` and no tag.
-    pub(crate) fn untagged(&self, end: End) -> u64 {
+    pub(crate) fn untagged(&self, end: Status) -> u64 {
         let tagged: u64 = self
             .tagged
             .iter()
@@ -152,7 +127,7 @@ impl Snapshot {
 
     /// The latest exemplar of the calls that ended with `end` and `tag`
     /// (`None`: untagged).
-    pub(crate) fn exemplar(&self, end: End, tag: Option<&str>) -> Option<Exemplar> {
+    pub(crate) fn exemplar(&self, end: Status, tag: Option<&str>) -> Option<Exemplar> {
         match tag {
             None => self.end_exemplars[end.index()],
             Some(tag) => self
@@ -218,7 +193,7 @@ impl Recorder {
     pub(crate) fn record(
         &self,
         on: StartedOn<'_>,
-        end: End,
+        end: Status,
         tag: Option<&'static str>,
         nanos: u64,
         ended_at: Ticks,
@@ -254,7 +229,7 @@ impl Recorder {
     /// counter: it is their only writer) and returns its classic bucket
     /// (`bounds_nanos.len()` for `+Inf`).
     #[inline]
-    fn record_owned(&self, stripe: &Stripe, end: End, nanos: u64) -> usize {
+    fn record_owned(&self, stripe: &Stripe, end: Status, nanos: u64) -> usize {
         let bucket = self.bucket_of(nanos);
         let native = self.native.map(|layout| layout.counter(nanos));
         add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
@@ -276,7 +251,7 @@ impl Recorder {
 
     /// Counts a call of a thread without a stripe of its own, with atomic
     /// adds, and returns its classic bucket.
-    fn record_shared(&self, end: End, nanos: u64) -> usize {
+    fn record_shared(&self, end: Status, nanos: u64) -> usize {
         let bucket = self.bucket_of(nanos);
         let stripe = self.shared_stripe();
         stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
@@ -332,7 +307,7 @@ impl Recorder {
     #[inline]
     fn exemplar_slots(&self) -> &[ExemplarSlot] {
         self.exemplars.get_or_init(|| {
-            (0..self.bounds_nanos.len() + 1 + End::COUNT)
+            (0..self.bounds_nanos.len() + 1 + Status::COUNT)
                 .map(|_| ExemplarSlot::default())
                 .collect()
         })
@@ -411,7 +386,7 @@ impl Recorder {
             }
         }
         for stripe in stripes() {
-            for (index, count) in into.by_end.iter_mut().enumerate() {
+            for (index, count) in into.by_status.iter_mut().enumerate() {
                 *count += stripe.cell(index).load(Ordering::Acquire);
             }
             into.sum_nanos += stripe.cell(SUM).load(Ordering::Relaxed);
@@ -450,11 +425,11 @@ fn seconds_to_nanos(seconds: f64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{End, Recorder, Snapshot, StartedOn};
+    use super::{Recorder, Snapshot, StartedOn, Status};
     use crate::record::clock;
 
     /// Records a call of `nanos` that ends now, on any thread.
-    fn record(recorder: &Recorder, end: End, tag: Option<&'static str>, nanos: u64) {
+    fn record(recorder: &Recorder, end: Status, tag: Option<&'static str>, nanos: u64) {
         recorder.record(StartedOn::NOWHERE, end, tag, nanos, clock::now());
     }
 
@@ -467,11 +442,11 @@ mod tests {
     #[test]
     fn records_into_the_first_bucket_that_holds_the_value() {
         let recorder = Recorder::new(&[0.001, 0.01], None);
-        record(&recorder, End::Returned, None, 1_000_000); // exactly 1 ms: le="0.001"
-        record(&recorder, End::Failed, None, 1_000_001);
-        record(&recorder, End::Panicked, None, 20_000_000); // only in +Inf
+        record(&recorder, Status::Success, None, 1_000_000); // exactly 1 ms: le="0.001"
+        record(&recorder, Status::Error, None, 1_000_001);
+        record(&recorder, Status::Panic, None, 20_000_000); // only in +Inf
         let snapshot = snapshot(&recorder);
-        assert_eq!(snapshot.by_end, [1, 1, 1, 0]);
+        assert_eq!(snapshot.by_status, [1, 1, 1, 0]);
         assert_eq!(snapshot.buckets, [1, 1]);
         assert_eq!(snapshot.sum_nanos, 22_000_001);
     }
@@ -482,13 +457,13 @@ mod tests {
         static LAYOUT: std::sync::LazyLock<NativeLayout> =
             std::sync::LazyLock::new(|| NativeLayout::new(3, 160));
         let recorder = Recorder::new(&[0.001], Some(&LAYOUT));
-        record(&recorder, End::Returned, None, 1_000_000_000); // 1 s: index 0
+        record(&recorder, Status::Success, None, 1_000_000_000); // 1 s: index 0
         std::thread::scope(|scope| {
             for _ in 0..3 {
-                scope.spawn(|| record(&recorder, End::Failed, None, 2_000_000_000));
+                scope.spawn(|| record(&recorder, Status::Error, None, 2_000_000_000));
             }
         });
-        record(&recorder, End::Returned, None, 0); // the zero bucket
+        record(&recorder, Status::Success, None, 0); // the zero bucket
         let snapshot = snapshot(&recorder);
         let native = LAYOUT.buckets(&snapshot.native);
         assert_eq!(native.zero_count, 1);
@@ -506,13 +481,13 @@ mod tests {
         // Twelve powers of two, up and down again: the window widens both ways.
         let durations: Vec<u64> = (0..12).map(|power| 64 << power).collect();
         for &nanos in durations.iter().chain(durations.iter().rev()) {
-            record(&recorder, End::Returned, None, nanos);
+            record(&recorder, Status::Success, None, nanos);
         }
         // One counter past what 16 bits hold: its calls move to the shared
         // stripe, and the total stays exact.
         let full = u64::from(u16::MAX) + 10;
         for _ in 0..full {
-            record(&recorder, End::Returned, None, 5_000);
+            record(&recorder, Status::Success, None, 5_000);
         }
         let snapshot = snapshot(&recorder);
         let mut expected = vec![0_u64; LAYOUT.counters()];
@@ -539,13 +514,13 @@ mod tests {
             for _ in 0..4 {
                 scope.spawn(|| {
                     for _ in 0..1_000 {
-                        record(&recorder, End::Returned, None, 5);
+                        record(&recorder, Status::Success, None, 5);
                     }
                 });
             }
         });
         let snapshot = snapshot(&recorder);
-        assert_eq!(snapshot.calls(End::Returned), 4_000);
+        assert_eq!(snapshot.calls(Status::Success), 4_000);
         assert_eq!(snapshot.buckets, [4_000]);
     }
 
@@ -555,11 +530,11 @@ mod tests {
         recorder.start();
         recorder.start();
         recorder.start();
-        record(&recorder, End::Returned, None, 1);
+        record(&recorder, Status::Success, None, 1);
         // Started here, ended on another thread: an async call that resumed
         // on another worker.
         std::thread::scope(|scope| {
-            scope.spawn(|| record(&recorder, End::Abandoned, None, 1));
+            scope.spawn(|| record(&recorder, Status::Cancelled, None, 1));
         });
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.started, 3);
@@ -570,23 +545,23 @@ mod tests {
     #[test]
     fn tags_are_counted_per_end_up_to_a_cap() {
         let recorder = Recorder::new(&[1.0], None);
-        record(&recorder, End::Failed, Some("not_found"), 1);
-        record(&recorder, End::Failed, Some("not_found"), 1);
-        record(&recorder, End::Returned, Some("not_found"), 1);
-        record(&recorder, End::Failed, None, 1);
+        record(&recorder, Status::Error, Some("not_found"), 1);
+        record(&recorder, Status::Error, Some("not_found"), 1);
+        record(&recorder, Status::Success, Some("not_found"), 1);
+        record(&recorder, Status::Error, None, 1);
         let tags: Vec<&'static str> = (0..100)
             .map(|n| &*Box::leak(format!("tag_{n}").into_boxed_str()))
             .collect();
         for tag in &tags {
-            record(&recorder, End::Failed, Some(tag), 1);
+            record(&recorder, Status::Error, Some(tag), 1);
         }
         let snapshot = snapshot(&recorder);
-        assert_eq!(snapshot.calls(End::Failed), 103);
-        assert!(snapshot.tagged.contains(&(End::Failed, "not_found", 2)));
-        assert!(snapshot.tagged.contains(&(End::Returned, "not_found", 1)));
+        assert_eq!(snapshot.calls(Status::Error), 103);
+        assert!(snapshot.tagged.contains(&(Status::Error, "not_found", 2)));
+        assert!(snapshot.tagged.contains(&(Status::Success, "not_found", 1)));
         // 2 pairs + 62 tags kept, 38 past the cap counted as `other`.
         assert_eq!(snapshot.tagged.len(), 65);
-        assert!(snapshot.tagged.contains(&(End::Failed, "other", 38)));
-        assert_eq!(snapshot.untagged(End::Failed), 1);
+        assert!(snapshot.tagged.contains(&(Status::Error, "other", 38)));
+        assert_eq!(snapshot.untagged(Status::Error), 1);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::bounded_table::BoundedTable;
 use super::exemplar_slot::ExemplarSlot;
-use super::recorder::End;
+use crate::outcome::Status;
 use crate::trace::Exemplar;
 
 /// Distinct (end, tag) pairs a recorder keeps; more are counted as `other`.
@@ -18,9 +18,9 @@ const MAX_TAGS: usize = 64;
 pub(super) const OVERFLOW_TAG: &str = "other";
 
 pub(super) struct Tags {
-    kept: BoundedTable<(End, &'static str), Tagged>,
+    kept: BoundedTable<(Status, &'static str), Tagged>,
     /// Past the cap, by end.
-    overflow: [Tagged; End::COUNT],
+    overflow: [Tagged; Status::COUNT],
 }
 
 /// The calls of one (end, tag), and the latest of them in a trace.
@@ -39,7 +39,7 @@ impl Tags {
     }
 
     /// Counts one call; returns the slot for its exemplar.
-    pub(super) fn count(&self, end: End, tag: &'static str) -> &ExemplarSlot {
+    pub(super) fn count(&self, end: Status, tag: &'static str) -> &ExemplarSlot {
         let tagged = self
             .kept
             .get_or_add(
@@ -55,14 +55,14 @@ impl Tags {
     /// pairs, and keeps the latest exemplar of each in `exemplars`.
     pub(super) fn add_to(
         &self,
-        into: &mut Vec<(End, &'static str, u64)>,
-        exemplars: &mut Vec<(End, &'static str, Exemplar)>,
+        into: &mut Vec<(Status, &'static str, u64)>,
+        exemplars: &mut Vec<(Status, &'static str, Exemplar)>,
     ) {
         let kept = self
             .kept
             .iter()
             .map(|((end, tag), tagged)| (*end, *tag, tagged));
-        let overflow = End::ALL
+        let overflow = Status::ALL
             .into_iter()
             .map(|end| (end, OVERFLOW_TAG, &self.overflow[end.index()]));
         for (end, tag, tagged) in kept.chain(overflow) {

@@ -44,14 +44,15 @@ fn metered_sync(x: u64) -> Result<u64, u64> {
     work(x)
 }
 
-/// Module settings the variants need, before their first call; then one
-/// metered call, so the process-wide first-use costs (the clock's
+/// One metered call (module settings are declared below), so the process-wide first-use costs (the clock's
 /// calibration, this thread's slot, the registry) fall on no variant.
 pub fn configure() {
-    // Already set when a benchmark binary calls this twice: fine.
-    let _ = rustok_metrics::settings::set_native_histograms("bench_classic", None);
     let _ = metered_sync_classic_only(0);
 }
+
+rustok_metrics::settings::declare!(
+    rustok_metrics::settings::ModuleSettings::new("bench_classic").classic_only()
+);
 
 /// The same function in a module without native histograms: the
 /// difference to `metered_sync` is what native buckets cost.

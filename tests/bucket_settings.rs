@@ -1,9 +1,12 @@
 //! Buckets set before a module's first use shape its histogram, and are
 //! locked after. Its own test binary: in a shared one, another test's render
 //! can make the module live (every module in the catalogue is, from the
-//! first render on) before this test sets its buckets.
+//! first render on) before this test sets its buckets. The setter is the
+//! deprecated runtime one (`compat`); `tests/declared_settings.rs` tests
+//! `settings::declare!`.
+#![allow(deprecated)]
 
-use rustok_metrics::settings::set_duration_buckets;
+use rustok_metrics::compat::set_duration_buckets;
 use rustok_metrics::{TelemetryError, metered};
 
 /// The value of the bucket sample `le` of `fast`.

@@ -67,9 +67,12 @@ fn metric_memory(module: &'static str) -> isize {
     })
 }
 
+rustok_metrics::settings::declare!(
+    rustok_metrics::settings::ModuleSettings::new("memory_classic").classic_only()
+);
+
 #[test]
 fn a_thousand_operations_on_sixteen_threads_fit_in_8_mib() {
-    rustok_metrics::settings::set_native_histograms("memory_classic", None).unwrap();
     let default = metric_memory("memory_default");
     let classic = metric_memory("memory_classic");
     let per_series_thread = |bytes: isize| bytes as f64 / (OPERATIONS * THREADS) as f64;

@@ -6,7 +6,9 @@ pub use crate::__rustok_metrics_spanned_exit as spanned_exit;
 pub use crate::__rustok_metrics_status_of as status_of;
 pub use crate::build_info::register_build_info;
 pub use crate::label::{IntoKind, KindValue};
-pub use crate::module::{CallGuard, CallSite, Exit, SiteEntry, Suspended, awaiting};
+pub use crate::module::{
+    CallGuard, CallSite, DeclaredSettings, Exit, SiteEntry, Suspended, awaiting,
+};
 pub use crate::outcome::{Outcome, classify};
 pub use crate::question::{FromQuestion, NoResidual, Question};
 #[cfg(feature = "tracing")]

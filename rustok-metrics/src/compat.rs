@@ -11,6 +11,10 @@
 //! | `COMMERCE_OPERATION_DURATION_SECONDS` | `module_metrics("commerce")?.operation_duration_seconds()` | `rustok_commerce_operation_duration_seconds` |
 //! | `COMMERCE_PRODUCTS_TOTAL` | [`platform::commerce::products()`](crate::platform::commerce::products) | `rustok_commerce_products` (was `_total`) |
 //! | `COMMERCE_ORDERS_TOTAL` | [`platform::commerce::orders()`](crate::platform::commerce::orders) | `rustok_commerce_orders` (was `_total`) |
+//!
+//! The runtime setters [`set_duration_buckets`], [`set_native_histograms`]
+//! and [`set_label_cap`] are here too: declare a module's settings once
+//! with [`settings::declare!`](crate::settings::declare) instead.
 #![allow(deprecated)]
 
 use std::ops::Deref;
@@ -19,6 +23,7 @@ use std::sync::OnceLock;
 use prometheus::IntGaugeVec;
 
 use crate::module::{ModuleMetrics, OperationDurations, OperationsTotal, live};
+pub use crate::module::{set_duration_buckets, set_label_cap, set_native_histograms};
 use crate::platform::{commerce, content};
 
 /// The content module, looked up once: code using the old names calls them

@@ -5,12 +5,14 @@
 /// No call to a metered function ever returns or panics with this: problems
 /// found on a call path (a name clash while registering a family, say) are
 /// kept and reported by the next [`render_metrics`](crate::render_metrics).
+/// Settings Prometheus cannot use are compile errors
+/// ([`ModuleSettings`](crate::settings::ModuleSettings)).
 ///
 /// ```
 /// use rustok_metrics::TelemetryError;
 ///
-/// let err = rustok_metrics::settings::set_duration_buckets("docs_error", vec![1.0, 0.5]).unwrap_err();
-/// assert!(matches!(err, TelemetryError::InvalidBuckets { .. }));
+/// let err = rustok_metrics::by_hand::module_metrics("Docs-Error").unwrap_err();
+/// assert!(matches!(err, TelemetryError::InvalidModule { .. }));
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -71,11 +73,31 @@ pub enum TelemetryError {
         module: String,
     },
 
+    /// A setter was called for a module whose settings are declared with
+    /// [`settings::declare!`](crate::settings::declare): the declaration
+    /// holds.
+    #[error(
+        "settings of module `{module}` are declared with rustok_metrics::settings::declare!; change them there"
+    )]
+    ModuleDeclared {
+        /// The module whose settings are declared.
+        module: String,
+    },
+
     /// Families that could not be registered, so their series are missing
     /// from the registry. Usually another collector already took the name.
     #[error("metric families missing from the registry: {}", problems.join("; "))]
     Registration {
         /// One line per family that failed.
         problems: Vec<String>,
+    },
+
+    /// Modules whose settings are declared more than once
+    /// ([`settings::declare!`](crate::settings::declare)): which one holds
+    /// depends on link order, so nothing renders until one is left.
+    #[error("settings declared more than once for module(s) {}: declare each module's settings once", modules.join(", "))]
+    DuplicateSettings {
+        /// The modules declared twice or more.
+        modules: Vec<&'static str>,
     },
 }

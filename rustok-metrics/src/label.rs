@@ -61,7 +61,7 @@ impl<T: MetricLabel + ?Sized> MetricLabel for Box<T> {
 /// A label value from data, accepted as `kind = rustok_metrics::bounded(&value)`.
 ///
 /// Each call site keeps at most its module's label cap of distinct values
-/// (64 unless [`set_label_cap`](crate::module::set_label_cap) says otherwise); later
+/// (64 unless the module declares another, [`ModuleSettings::label_cap`](crate::settings::ModuleSettings::label_cap)); later
 /// new values are counted under `kind="other"` and in
 /// `rustok_metrics_label_overflow_total{module, operation}`. Memory stays
 /// bounded whatever the input.

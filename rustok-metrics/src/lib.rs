@@ -105,7 +105,7 @@
 //! The duration histograms have sub-millisecond classic buckets
 //! ([`settings::DEFAULT_DURATION_BUCKETS`]) and native (exponential) buckets, which
 //! Prometheus scrapes over protobuf with `--enable-feature=native-histograms`
-//! ([`settings::set_native_histograms`]). With the `opentelemetry` feature, a call that
+//! ([`settings::ModuleSettings`]). With the `opentelemetry` feature, a call that
 //! ends inside a sampled OpenTelemetry span (or a `tracing` span through
 //! `tracing-opentelemetry`) leaves its trace id as the exemplar of its bucket
 //! and of its `_total` sample, in OpenMetrics and protobuf;

@@ -1,6 +1,8 @@
-//! Duration buckets per module: settable before first use, an error after.
+//! Duration buckets per module: settable before first use, an error after
+//! (the deprecated runtime setter of `compat`).
+#![allow(deprecated)]
 
-use rustok_metrics::settings::set_duration_buckets;
+use rustok_metrics::compat::set_duration_buckets;
 use rustok_metrics::{TelemetryError, metered};
 
 use crate::support::scrape;

@@ -1,5 +1,7 @@
-//! The setters of a module's settings: each checks its value and files it
-//! in the directory, before the module's families exist.
+//! The runtime setters of earlier releases, kept in `compat`: each checks
+//! its value and files it in the directory, unless the module's settings
+//! are declared or its families already exist. Their success depends on
+//! call order, which is why `settings::declare!` replaced them.
 
 use super::directory::configure;
 use super::name::checked;
@@ -12,13 +14,14 @@ use crate::TelemetryError;
 /// a setting use [`DEFAULT_DURATION_BUCKETS`](super::DEFAULT_DURATION_BUCKETS), `0.0001` to `10` seconds.
 ///
 /// ```
-/// rustok_metrics::settings::set_duration_buckets("docs_search", vec![0.001, 0.01, 0.1])?;
+/// # #![allow(deprecated)]
+/// rustok_metrics::compat::set_duration_buckets("docs_search", vec![0.001, 0.01, 0.1])?;
 ///
 /// #[rustok_metrics::metered(module = "docs_search", op = "query")]
 /// fn query() {}
 /// query();
 ///
-/// let err = rustok_metrics::settings::set_duration_buckets("docs_search", vec![1.0]).unwrap_err();
+/// let err = rustok_metrics::compat::set_duration_buckets("docs_search", vec![1.0]).unwrap_err();
 /// assert!(matches!(err, rustok_metrics::TelemetryError::ModuleInUse { .. }));
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
@@ -28,6 +31,7 @@ use crate::TelemetryError;
 /// [`TelemetryError::InvalidBuckets`] unless the bounds are finite, positive
 /// and strictly increasing, and [`TelemetryError::ModuleInUse`] when the
 /// module's families already exist.
+#[deprecated(note = "declare the module's settings once with `rustok_metrics::settings::declare!`")]
 pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), TelemetryError> {
     let module = checked(module)?;
     if let Some(reason) = bucket_problem(&buckets) {
@@ -44,7 +48,8 @@ pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), Telem
 /// like [`set_duration_buckets`].
 ///
 /// ```
-/// rustok_metrics::settings::set_native_histograms("docs_native_off", None)?;
+/// # #![allow(deprecated)]
+/// rustok_metrics::compat::set_native_histograms("docs_native_off", None)?;
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 ///
@@ -53,6 +58,7 @@ pub fn set_duration_buckets(module: &str, buckets: Vec<f64>) -> Result<(), Telem
 /// [`TelemetryError::InvalidNativeHistograms`] for a schema outside -4 to 8
 /// or `max_buckets` below 3, and [`TelemetryError::ModuleInUse`] when the
 /// module's families already exist.
+#[deprecated(note = "declare the module's settings once with `rustok_metrics::settings::declare!`")]
 pub fn set_native_histograms(
     module: &str,
     native: Option<NativeHistograms>,
@@ -73,7 +79,8 @@ pub fn set_native_histograms(
 /// set it at start-up, before the module's first use.
 ///
 /// ```
-/// rustok_metrics::settings::set_label_cap("docs_cap", 8)?;
+/// # #![allow(deprecated)]
+/// rustok_metrics::compat::set_label_cap("docs_cap", 8)?;
 /// # Ok::<(), rustok_metrics::TelemetryError>(())
 /// ```
 ///
@@ -82,6 +89,7 @@ pub fn set_native_histograms(
 /// [`TelemetryError::InvalidLabelCap`] for 0 or more than [`MAX_LABEL_CAP`],
 /// and [`TelemetryError::ModuleInUse`] when the module's families already
 /// exist.
+#[deprecated(note = "declare the module's settings once with `rustok_metrics::settings::declare!`")]
 pub fn set_label_cap(module: &str, cap: usize) -> Result<(), TelemetryError> {
     let module = checked(module)?;
     if cap == 0 || cap > MAX_LABEL_CAP {
@@ -95,6 +103,7 @@ pub fn set_label_cap(module: &str, cap: usize) -> Result<(), TelemetryError> {
 }
 
 #[cfg(test)]
+#[allow(deprecated)]
 mod tests {
     #[test]
     fn native_settings_are_checked() {

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use super::collector::ModuleFamilies;
+use super::declared::declared;
 use super::families::ModuleMetrics;
 use super::name::checked;
 use super::settings::Settings;
@@ -38,10 +39,11 @@ pub fn module_metrics(module: &str) -> Result<&'static ModuleMetrics, TelemetryE
 /// families are adopted, so this is safe while a render is gathering.
 pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
     let mut modules = lock(&MODULES);
-    let settings = match modules.get(module) {
-        Some(Slot::Live(metrics)) => return metrics,
-        Some(Slot::Configured(settings)) => settings.clone(),
-        None => Settings::default(),
+    let settings = match (modules.get(module), declared(module)) {
+        (Some(Slot::Live(metrics)), _) => return metrics,
+        (_, Some(declared)) => declared.settings(),
+        (Some(Slot::Configured(settings)), None) => settings.clone(),
+        (None, None) => Settings::default(),
     };
     let metrics = ModuleMetrics::create(module, settings);
     adopt(Adopted::Ours(Box::leak(Box::new(ModuleFamilies::new(
@@ -51,11 +53,17 @@ pub(crate) fn live(module: &str) -> &'static ModuleMetrics {
     metrics
 }
 
-/// Changes a module's settings, unless its families already exist.
+/// Changes a module's settings, unless they are declared or its families
+/// already exist.
 pub(super) fn configure(
     module: &str,
     change: impl FnOnce(&mut Settings),
 ) -> Result<(), TelemetryError> {
+    if declared(module).is_some() {
+        return Err(TelemetryError::ModuleDeclared {
+            module: module.to_owned(),
+        });
+    }
     let mut modules = lock(&MODULES);
     let slot = modules
         .entry(module.to_owned())

@@ -14,6 +14,7 @@ mod catalogue;
 mod collector;
 mod computed_kinds;
 mod configure;
+mod declared;
 mod directory;
 mod exit;
 mod families;
@@ -24,7 +25,9 @@ mod settings;
 pub use by_hand::{DurationObserver, OperationCounter, OperationDurations, OperationsTotal};
 pub use call_site::{CallGuard, CallSite, SiteEntry};
 pub use catalogue::{duplicate_operations, operations};
+#[allow(deprecated)]
 pub use configure::{set_duration_buckets, set_label_cap, set_native_histograms};
+pub use declared::{DeclaredSettings, ModuleSettings};
 pub use directory::module_metrics;
 pub use exit::{Exit, Suspended, awaiting};
 pub use families::ModuleMetrics;
@@ -32,4 +35,5 @@ pub use operation::Operation;
 pub use settings::{DEFAULT_DURATION_BUCKETS, DEFAULT_LABEL_CAP, MAX_LABEL_CAP, NativeHistograms};
 
 pub(crate) use catalogue::make_catalogue_live;
+pub(crate) use declared::duplicate_declarations;
 pub(crate) use directory::live;

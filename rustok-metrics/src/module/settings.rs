@@ -48,16 +48,15 @@ pub const DEFAULT_DURATION_BUCKETS: [f64; 16] = [
 /// any quantile within about 4.4%), at most 160 buckets per series.
 ///
 /// ```
-/// use rustok_metrics::settings::NativeHistograms;
+/// use rustok_metrics::settings::{ModuleSettings, NativeHistograms, declare};
 ///
 /// // Coarser and smaller: buckets 19% apart, at most 40 per series.
-/// rustok_metrics::settings::set_native_histograms(
-///     "docs_native",
-///     Some(NativeHistograms::new().schema(2).max_buckets(40)),
-/// )?;
+/// declare!(
+///     ModuleSettings::new("docs_native")
+///         .native_histograms(NativeHistograms::new().schema(2).max_buckets(40))
+/// );
 /// // Classic buckets only.
-/// rustok_metrics::settings::set_native_histograms("docs_classic", None)?;
-/// # Ok::<(), rustok_metrics::TelemetryError>(())
+/// declare!(ModuleSettings::new("docs_classic").classic_only());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NativeHistograms {
@@ -102,8 +101,8 @@ impl NativeHistograms {
     }
 
     /// What makes these settings unusable, if anything.
-    pub(super) fn problem(self) -> Option<&'static str> {
-        if !(MIN_SCHEMA..=MAX_SCHEMA).contains(&self.schema) {
+    pub(super) const fn problem(self) -> Option<&'static str> {
+        if self.schema < MIN_SCHEMA || self.schema > MAX_SCHEMA {
             Some("the schema must be -4 to 8")
         } else if self.max_buckets < MIN_MAX_BUCKETS {
             Some(
@@ -140,7 +139,7 @@ impl Settings {
 /// Distinct computed `kind` values a call site keeps unless configured.
 pub const DEFAULT_LABEL_CAP: usize = 64;
 
-/// The largest label cap [`set_label_cap`](super::set_label_cap) accepts.
+/// The largest label cap a module may declare ([`ModuleSettings::label_cap`](super::ModuleSettings::label_cap)).
 pub const MAX_LABEL_CAP: usize = 1024;
 
 pub(super) fn bucket_problem(buckets: &[f64]) -> Option<&'static str> {

@@ -27,7 +27,7 @@ pub use format::Format;
 
 use crate::TelemetryError;
 use crate::model::Sink;
-use crate::module::make_catalogue_live;
+use crate::module::{duplicate_declarations, make_catalogue_live};
 use crate::registry::{
     Adopted, OwnFamily, adopted, claim_names, gather_others, problems, registry,
 };
@@ -132,6 +132,10 @@ impl MetricsHandle {
     pub fn render_into(&self, format: Format, out: &mut Vec<u8>) -> Result<(), TelemetryError> {
         make_catalogue_live();
         claim_names();
+        let modules = duplicate_declarations();
+        if !modules.is_empty() {
+            return Err(TelemetryError::DuplicateSettings { modules });
+        }
         let problems = problems();
         if !problems.is_empty() {
             return Err(TelemetryError::Registration { problems });

@@ -10,7 +10,7 @@ pub use crate::module::{CallGuard, CallSite, Exit, SiteEntry, Suspended, awaitin
 pub use crate::outcome::{Outcome, classify};
 pub use crate::question::{FromQuestion, NoResidual, Question};
 #[cfg(feature = "tracing")]
-pub use crate::span::{CallSpan, ReportError};
+pub use crate::span::{CallSpan, ReportError, gated};
 pub use crate::span::{ErrorFields, Observer, Unobserved, describe};
 pub use inventory;
 #[cfg(feature = "tracing")]

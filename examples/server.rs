@@ -19,6 +19,12 @@
 //! histograms (the default), which a Prometheus started with
 //! `--enable-feature=native-histograms` scrapes over protobuf.
 //!
+//! Each request also runs in a `tracing` span, `request`, with the content
+//! service's calls in spans of their own under it (`#[metered(.., span)]`).
+//! When a span closes, stderr gets a line naming it, its fields and the spans
+//! it is in. `RUST_LOG` filters them (default `server=info`: this example's
+//! spans, not the HTTP stack's; `RUST_LOG=off` for none).
+//!
 //! Ctrl-C stops it cleanly.
 
 use std::net::SocketAddr;
@@ -174,14 +180,39 @@ fn app(endpoint: MetricsEndpoint) -> Router {
         .merge(endpoint.router())
 }
 
-/// Runs each request in a span of its own: its metered calls and its HTTP
-/// series get the span's trace id as their exemplars.
+/// Runs each request in a span of its own, in OpenTelemetry (its metered
+/// calls and its HTTP series get the span's trace id as their exemplars) and
+/// in `tracing` (the parent of the metered calls' own spans).
 async fn in_request_span(request: Request, next: Next) -> Response {
     use opentelemetry::trace::{FutureExt, TraceContextExt, Tracer};
+    use tracing::Instrument;
     let tracer = opentelemetry::global::tracer("rustok-example");
     let span = tracer.start(format!("{} {}", request.method(), request.uri().path()));
     let context = opentelemetry::Context::current_with_span(span);
-    next.run(request).with_context(context).await
+    let span = tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+    );
+    next.run(request)
+        .with_context(context)
+        .instrument(span)
+        .await
+}
+
+/// Prints a line on stderr when a span closes: its name, its fields, and the
+/// spans it is in, so a request's line follows its metered calls' lines,
+/// which name the request span first. Events (the `err` events) too.
+fn print_spans() {
+    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("server=info"));
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_env_filter(filter)
+        .init();
 }
 
 /// Requests to this server, `rate` a second: creates, reads (some
@@ -233,6 +264,7 @@ async fn main() {
         return;
     }
     rustok_metrics::by_hand::build_info!();
+    print_spans();
     // Sampled spans with real trace ids, exported nowhere: a real service
     // adds its OTLP exporter here.
     opentelemetry::global::set_tracer_provider(

@@ -3,6 +3,10 @@
 //! async, with a static kind, without one, and with a computed kind, all
 //! returning `Result<u64, ProbeError>`. Prints each variant's median time
 //! per call and its overhead over the bare function of the same run.
+//!
+//! With the probe's `span` feature (a runtime with the `tracing` feature),
+//! also the static-kind calls with a span of their own and no subscriber,
+//! and what the span adds to them (`span_cost.*`).
 
 use std::hint::black_box;
 use std::sync::Barrier;
@@ -65,6 +69,27 @@ fn async_kind(x: u64) -> Result<u64, ProbeError> {
     poll_ready(async_kind_inner(x))
 }
 
+/// `sync_kind` with a span of its own.
+#[cfg(feature = "span")]
+#[rustok_metrics::metered(module = "probe", op = "sync_span", kind = "post", span)]
+#[inline(never)]
+fn sync_span(x: u64) -> Result<u64, ProbeError> {
+    work(x)
+}
+
+/// `async_kind` with a span of its own.
+#[cfg(feature = "span")]
+#[rustok_metrics::metered(module = "probe", op = "async_span", kind = "post", span)]
+async fn async_span_inner(x: u64) -> Result<u64, ProbeError> {
+    work(x)
+}
+
+#[cfg(feature = "span")]
+#[inline(never)]
+fn async_span(x: u64) -> Result<u64, ProbeError> {
+    poll_ready(async_span_inner(x))
+}
+
 const KINDS: [&str; 4] = ["post", "page", "comment", "media"];
 
 #[rustok_metrics::metered(module = "probe", op = "computed", kind = rustok_metrics::bounded(kind))]
@@ -89,6 +114,24 @@ const VARIANTS: &[(&str, Variant, &str, usize)] = &[
     ("bare_2_threads", bare, "bare_2_threads", 2),
     ("sync_kind_2_threads", sync_kind, "bare_2_threads", 2),
 ];
+
+/// The variants with a span of their own, and their twins without one:
+/// `(name, variant, its bare twin, its twin without span)`.
+#[cfg(feature = "span")]
+const SPAN_VARIANTS: &[(&str, Variant, &str, &str)] = &[
+    ("sync_span", sync_span, "bare", "sync_kind"),
+    ("async_span", async_span, "bare_async", "async_kind"),
+];
+#[cfg(not(feature = "span"))]
+const SPAN_VARIANTS: &[(&str, Variant, &str, &str)] = &[];
+
+/// Every variant as `(name, variant, its bare twin, threads)`.
+fn variants() -> impl Iterator<Item = (&'static str, Variant, &'static str, usize)> {
+    let spanned = SPAN_VARIANTS
+        .iter()
+        .map(|&(name, variant, bare, _)| (name, variant, bare, 1));
+    VARIANTS.iter().copied().chain(spanned)
+}
 
 /// The calls only; `benches/compare` counts the instructions inside it.
 #[inline(never)]
@@ -134,11 +177,10 @@ fn main() {
     if let [_, mode, name, calls] = &args[..]
         && mode == "count"
     {
-        let (_, variant, _, _) = VARIANTS
-            .iter()
+        let (_, variant, _, _) = variants()
             .find(|(known, ..)| known == name)
             .expect("a variant's name");
-        black_box(run(*variant, calls.parse().expect("a number of calls")));
+        black_box(run(variant, calls.parse().expect("a number of calls")));
         return;
     }
     let mut criterion = Criterion::default()
@@ -146,18 +188,25 @@ fn main() {
         .measurement_time(Duration::from_millis(1500))
         .sample_size(20);
     let mut group = criterion.benchmark_group("per_call");
-    for &(name, variant, _, threads) in VARIANTS {
+    for (name, variant, _, threads) in variants() {
         group.bench_function(name, |b| {
             b.iter_custom(|iters| timed(variant, threads, iters));
         });
     }
     group.finish();
-    for &(name, _, twin, _) in VARIANTS {
+    for (name, _, twin, _) in variants() {
         let nanos = criterion_median_nanos("per_call", name);
         report(&format!("per_call.{name}"), nanos, "ns");
         if name != twin {
             let overhead = nanos - criterion_median_nanos("per_call", twin);
             report(&format!("overhead.{name}"), overhead, "ns");
         }
+    }
+    // The span's own cost: the same call with and without `span`, same run.
+    for &(name, _, _, unspanned) in SPAN_VARIANTS {
+        let cost = criterion_median_nanos("per_call", name)
+            - criterion_median_nanos("per_call", unspanned);
+        let shape = name.trim_end_matches("_span");
+        report(&format!("span_cost.{shape}"), cost, "ns");
     }
 }

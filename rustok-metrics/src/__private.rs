@@ -12,7 +12,7 @@ pub use crate::module::{
 pub use crate::outcome::{Outcome, classify};
 pub use crate::question::{FromQuestion, NoResidual, Question};
 #[cfg(feature = "tracing")]
-pub use crate::span::{CallSpan, ReportError};
+pub use crate::span::{CallSpan, ReportError, gated};
 pub use crate::span::{ErrorFields, Observer, Unobserved, describe};
 pub use inventory;
 #[cfg(feature = "tracing")]

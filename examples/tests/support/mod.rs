@@ -24,7 +24,7 @@ impl Drop for KillOnDrop {
 
 /// A running example server.
 pub struct Server {
-    _process: KillOnDrop,
+    process: KillOnDrop,
     pub addr: SocketAddr,
 }
 
@@ -72,9 +72,37 @@ fn server_binary() -> &'static PathBuf {
     })
 }
 
-/// Starts the example server on a free loopback port with extra `args`.
+/// Starts the example server on a free loopback port with extra `args`,
+/// its span lines (stderr) discarded.
 pub fn start_server(args: &[&str]) -> Server {
-    let mut child = Command::new(server_binary())
+    let mut command = Command::new(server_binary());
+    command.stderr(Stdio::null());
+    spawn_server(command, args)
+}
+
+/// Starts the example server as [`start_server`] does, with `RUST_LOG` set
+/// to `filter`: the lines it writes on stderr, as they come.
+pub fn start_server_printing_spans(
+    args: &[&str],
+    filter: &str,
+) -> (Server, std::sync::mpsc::Receiver<String>) {
+    let mut command = Command::new(server_binary());
+    command.env("RUST_LOG", filter).stderr(Stdio::piped());
+    let mut server = spawn_server(command, args);
+    let stderr = BufReader::new(server.process.0.stderr.take().unwrap());
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (server, received)
+}
+
+fn spawn_server(mut command: Command, args: &[&str]) -> Server {
+    let mut child = command
         .args(["--listen", "127.0.0.1:0"])
         .args(args)
         .stdout(Stdio::piped())
@@ -92,10 +120,7 @@ pub fn start_server(args: &[&str]) -> Server {
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
         .parse()
         .unwrap();
-    Server {
-        _process: process,
-        addr,
-    }
+    Server { process, addr }
 }
 
 /// Sends raw bytes and reads until the server closes: the status code (0

@@ -1,5 +1,7 @@
 //! `CallSpan`: the observer of a call with `#[metered(.., span)]`.
 
+use tracing::Span;
+
 use super::{ErrorFields, Observer, panic_message, short_type_name};
 use crate::outcome::Status;
 
@@ -14,35 +16,98 @@ pub type ReportError = fn(&ErrorFields<'_>, &str);
 /// `async` call is parked at a pending `.await`. Entered and left by hand
 /// (`Dispatch::enter`/`exit`), not through `Span::enter`'s guard, which
 /// would borrow the span and make the call's future `!Send`.
+///
+/// A span someone wants is boxed, so a call whose span no one wanted (no
+/// subscriber, or a filter below its level) carries two words, which move
+/// in registers; a `tracing::Span` is five, copied through memory at each
+/// move of the call's `Exit`. The box costs a call whose subscriber makes
+/// its span one small allocation, next to what the subscriber spends.
 #[derive(Debug)]
 pub struct CallSpan {
-    span: tracing::Span,
+    /// `None` for a span no one wanted (`Span::none()`).
+    span: Option<Box<Span>>,
     report: Option<ReportError>,
 }
 
 impl CallSpan {
     /// The span of a call that is starting: entered now.
     #[inline]
-    pub(crate) fn entered(span: tracing::Span, report: Option<ReportError>) -> Self {
-        if !span.is_disabled() {
-            panic_message::watch();
-        }
-        let call = CallSpan { span, report };
-        call.enter();
-        call
+    pub(crate) fn entered(span: Span, report: Option<ReportError>) -> Self {
+        let span = if span.is_none() {
+            None
+        } else {
+            Some(enter_first(span))
+        };
+        CallSpan { span, report }
+    }
+
+    /// The span, if a subscriber wanted it.
+    #[inline]
+    fn enabled(&self) -> Option<&Span> {
+        self.span.as_deref().filter(|span| !span.is_disabled())
     }
 
     #[inline]
     fn enter(&self) {
-        self.span
-            .with_subscriber(|(id, dispatch)| dispatch.enter(id));
+        if let Some(span) = self.enabled() {
+            enter(span);
+        }
     }
 
     #[inline]
     fn exit(&self) {
-        self.span
-            .with_subscriber(|(id, dispatch)| dispatch.exit(id));
+        if let Some(span) = self.enabled() {
+            span.with_subscriber(|(id, dispatch)| dispatch.exit(id));
+        }
     }
+}
+
+/// The first entry into a span: boxed, and entered if someone wants it.
+#[inline(never)]
+fn enter_first(span: Span) -> Box<Span> {
+    if !span.is_disabled() {
+        panic_message::watch();
+        enter(&span);
+    }
+    Box::new(span)
+}
+
+#[inline(never)]
+fn enter(span: &Span) {
+    span.with_subscriber(|(id, dispatch)| dispatch.enter(id));
+}
+
+/// What a span a subscriber wanted learns when its call has ended and
+/// been recorded: its status, then it is left.
+#[inline(never)]
+fn ended(call: &CallSpan, span: &Span, status: Status) {
+    span.record("status", status.as_str());
+    // OpenTelemetry: instrumentation sets only the error status, never Ok.
+    if matches!(status, Status::Error | Status::Panic) {
+        span.record("otel.status_code", "error");
+    }
+    if status == Status::Panic {
+        panic_message::with_current(|message| {
+            span.record("otel.status_description", message);
+        });
+    }
+    call.exit();
+}
+
+/// The span is closed out of line, so the drop of a call whose span no one
+/// wanted stays a single test.
+impl Drop for CallSpan {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(span) = self.span.take() {
+            close(span);
+        }
+    }
+}
+
+#[inline(never)]
+fn close(span: Box<Span>) {
+    drop(span);
 }
 
 impl Observer for CallSpan {
@@ -59,7 +124,8 @@ impl Observer for CallSpan {
     }
 
     fn failed(&self, error_kind: Option<&'static str>, error: &ErrorFields<'_>) {
-        if self.span.is_disabled() && self.report.is_none() {
+        let span = self.enabled();
+        if span.is_none() && self.report.is_none() {
             return;
         }
         // The metric's `error_kind` when the error has one: one vocabulary.
@@ -67,37 +133,29 @@ impl Observer for CallSpan {
             Some(kind) => std::borrow::Cow::Borrowed(kind),
             None => short_type_name(error.type_name()),
         };
-        self.span.record("error.type", &*error_type);
-        if let Some(display) = error.display() {
-            self.span
-                .record("otel.status_description", tracing::field::display(display));
+        if let Some(span) = span {
+            span.record("error.type", &*error_type);
+            if let Some(display) = error.display() {
+                span.record("otel.status_description", tracing::field::display(display));
+            }
         }
         if let Some(report) = self.report {
             report(error, &error_type);
         }
     }
 
+    #[inline]
     fn end(&self, status: Status, suspended: bool, record: impl FnOnce()) {
-        if self.span.is_disabled() {
-            record();
-            return;
-        }
+        // Without a span someone wants, the call ends as one without
+        // `span`: one test more, and the rest is out of line.
         // Parked at an `.await` and dropped there: entered again for the
         // record, so the exemplar is this call's.
         if suspended {
             self.enter();
         }
         record();
-        self.span.record("status", status.as_str());
-        // OpenTelemetry: instrumentation sets only the error status, never Ok.
-        if matches!(status, Status::Error | Status::Panic) {
-            self.span.record("otel.status_code", "error");
+        if let Some(span) = self.enabled() {
+            ended(self, span, status);
         }
-        if status == Status::Panic {
-            panic_message::with_current(|message| {
-                self.span.record("otel.status_description", message);
-            });
-        }
-        self.exit();
     }
 }

@@ -20,10 +20,14 @@ mod spanned_exit;
 #[cfg(feature = "tracing")]
 mod call_span;
 #[cfg(feature = "tracing")]
+mod level_gate;
+#[cfg(feature = "tracing")]
 mod panic_message;
 
 #[cfg(feature = "tracing")]
 pub use call_span::{CallSpan, ReportError};
+#[cfg(feature = "tracing")]
+pub use level_gate::gated;
 
 use std::fmt::{Debug, Display};
 

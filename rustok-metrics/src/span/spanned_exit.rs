@@ -22,7 +22,7 @@ macro_rules! __rustok_metrics_spanned_exit {
     ) => {
         $crate::__private::Exit::spanned(
             $start,
-            |kind| $crate::__private::tracing::span!(
+            $crate::__private::gated($crate::__private::tracing::Level::$level, |kind| $crate::__private::tracing::span!(
                 target: ::core::module_path!(),
                 $crate::__private::tracing::Level::$level,
                 $name,
@@ -35,7 +35,7 @@ macro_rules! __rustok_metrics_spanned_exit {
                 "otel.status_code" = $crate::__private::tracing::field::Empty,
                 "otel.status_description" = $crate::__private::tracing::field::Empty
                 $($fields)*
-            ),
+            )),
             $crate::__rustok_metrics_spanned_exit!(@err $($err)*),
         )
     };

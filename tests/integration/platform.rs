@@ -122,3 +122,35 @@ fn own_collectors_render_with_ours_and_process_metrics_exist() {
         assert!(scrape.has_family("process_resident_memory_bytes"));
     }
 }
+
+#[test]
+fn durations_observed_by_hand_have_native_buckets_like_metered_calls() {
+    let durations = module_metrics("content")
+        .unwrap()
+        .operation_duration_seconds();
+    let observer = durations.with_label_values(&["it_hand_native", "post"]);
+    observer.observe(0.003);
+    observer.observe(0.003);
+    observer.observe(2.0);
+    let mut body = Vec::new();
+    rustok_metrics::MetricsHandle::new()
+        .render_into(rustok_metrics::Format::Protobuf, &mut body)
+        .unwrap();
+    let histograms = rustok_metrics_testkit::protobuf::native_histograms(
+        &body,
+        "rustok_content_operation_duration_seconds",
+    )
+    .unwrap();
+    let hand = histograms
+        .iter()
+        .find(|histogram| {
+            histogram.labels.get("operation").map(String::as_str) == Some("it_hand_native")
+        })
+        .expect("the series observed by hand");
+    assert_eq!(hand.count, 3);
+    assert!(hand.has_spans, "native buckets: {hand:?}");
+    let counts: Vec<u64> = hand.buckets.iter().map(|(_, count)| *count).collect();
+    // 3 ms twice in one bucket, 2 s in another.
+    assert_eq!(counts.iter().sum::<u64>(), 3, "{hand:?}");
+    assert!(counts.contains(&2), "{hand:?}");
+}

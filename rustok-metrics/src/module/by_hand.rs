@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::lock::lock;
+use crate::record::{NativeLayout, Recorder};
 
 /// Series by label values, found without allocating once they exist: code
 /// that records by hand tends to call `with_label_values` on every increment.
@@ -118,91 +119,53 @@ impl OperationCounter {
 /// ```
 #[derive(Debug)]
 pub struct OperationDurations {
-    bounds: Arc<[f64]>,
+    bounds: Box<[f64]>,
+    native: Option<&'static NativeLayout>,
     series: LabelMap<2, DurationObserver>,
 }
 
-/// One series of [`OperationDurations`]: cheap to clone and keep.
-#[derive(Clone, Debug)]
-pub struct DurationObserver(Arc<HandHistogram>);
+/// One series of [`OperationDurations`]: cheap to clone and keep. Its
+/// durations are recorded as a metered call's are (classic and native
+/// buckets, per-thread counters), by the same recorder.
+#[derive(Clone)]
+pub struct DurationObserver(Arc<Recorder>);
 
-#[derive(Debug)]
-struct HandHistogram {
-    bounds: Arc<[f64]>,
-    /// Per finite bucket, not cumulative.
-    buckets: Box<[AtomicU64]>,
-    count: AtomicU64,
-    /// An `f64`, as bits.
-    sum: AtomicU64,
-}
-
-/// What [`OperationDurations`] holds for one label set.
-pub(crate) struct HandDurations {
-    /// Per finite bucket, not cumulative.
-    pub(crate) buckets: Vec<u64>,
-    pub(crate) count: u64,
-    pub(crate) sum_seconds: f64,
+impl std::fmt::Debug for DurationObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DurationObserver").finish_non_exhaustive()
+    }
 }
 
 impl OperationDurations {
-    pub(crate) fn new(bounds: &[f64]) -> Self {
+    pub(crate) fn new(bounds: &[f64], native: Option<&'static NativeLayout>) -> Self {
         OperationDurations {
             bounds: bounds.into(),
+            native,
             series: LabelMap::default(),
         }
     }
 
-    /// The series with these `[operation, kind]` values.
+    /// The series of `[operation, kind]`, made on first use.
     #[must_use]
     pub fn with_label_values(&self, values: &[&str; 2]) -> DurationObserver {
         self.series.get_or_insert(values, || {
-            DurationObserver(Arc::new(HandHistogram {
-                bounds: Arc::clone(&self.bounds),
-                buckets: self.bounds.iter().map(|_| AtomicU64::new(0)).collect(),
-                count: AtomicU64::new(0),
-                sum: AtomicU64::new(0f64.to_bits()),
-            }))
+            DurationObserver(Arc::new(Recorder::new(&self.bounds, self.native)))
         })
     }
 
-    /// Every series and its counts.
-    pub(crate) fn snapshot(&self) -> Vec<([String; 2], HandDurations)> {
-        self.series.snapshot(|observer| observer.0.read())
+    /// Each series' labels and recorder.
+    pub(crate) fn recorders(&self) -> Vec<([String; 2], Arc<Recorder>)> {
+        self.series.snapshot(|observer| Arc::clone(&observer.0))
     }
 }
 
 impl DurationObserver {
-    /// Records one duration in seconds. A negative or NaN value is counted
-    /// (in `_count` and `+Inf`) but adds nothing to `_sum`.
+    /// Records one duration in seconds. A negative or NaN duration counts
+    /// as zero.
     pub fn observe(&self, seconds: f64) {
-        let histogram = &*self.0;
-        // Count before bucket (Release), read in the opposite order: a render
-        // never shows a bucket above `_count`.
-        histogram.count.fetch_add(1, Ordering::Relaxed);
-        if let Some(index) = histogram.bounds.iter().position(|&bound| seconds <= bound) {
-            histogram.buckets[index].fetch_add(1, Ordering::Release);
-        }
-        if seconds >= 0.0 {
-            let _ = histogram
-                .sum
-                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
-                    Some((f64::from_bits(bits) + seconds).to_bits())
-                });
-        }
-    }
-}
-
-impl HandHistogram {
-    fn read(&self) -> HandDurations {
-        let buckets = self
-            .buckets
-            .iter()
-            .map(|bucket| bucket.load(Ordering::Acquire))
-            .collect();
-        HandDurations {
-            buckets,
-            count: self.count.load(Ordering::Relaxed),
-            sum_seconds: f64::from_bits(self.sum.load(Ordering::Relaxed)),
-        }
+        // `as` saturates, and takes NaN to zero.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let nanos = (seconds * 1e9) as u64;
+        self.0.observe(nanos);
     }
 }

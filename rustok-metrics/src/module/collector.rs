@@ -48,8 +48,8 @@ struct Totals {
     hand_statuses: [u64; 4],
     /// Counted by hand under a `status` none of ours is.
     other_statuses: BTreeMap<String, u64>,
-    /// Observed by hand: per-bucket counts, count, sum in seconds.
-    hand_durations: (Vec<u64>, u64, f64),
+    /// Durations observed by hand, recorded as the call sites' are.
+    observed: Snapshot,
 }
 
 /// Writes the module's families, `..._operations_total`,
@@ -73,7 +73,7 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
             }
         });
     }
-    add_recorded_by_hand(module, &mut series);
+    add_recorded_by_hand(module, &mut series, with_native);
     if skip_empty && series.is_empty() {
         return;
     }
@@ -142,19 +142,22 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     for ((kind, operation), totals) in &series {
         // For call sites `_count` is the number of calls however they
         // ended, so it always matches the statuses in a render; durations
-        // observed by hand add their own count.
-        let (hand_buckets, hand_count, hand_sum) = &totals.hand_durations;
-        // Durations observed by hand have no native buckets: a series with
-        // any is classic only, so its native count never falls short.
+        // observed by hand add theirs.
+        let durations = if totals.observed.total() == 0 {
+            Cow::Borrowed(&totals.sites)
+        } else {
+            let mut both = totals.sites.clone();
+            both.add_durations(&totals.observed);
+            Cow::Owned(both)
+        };
         let native = module
             .native_layout()
-            .filter(|_| with_native && *hand_count == 0)
-            .map(|layout| layout.buckets(&totals.sites.native));
+            .filter(|_| with_native)
+            .map(|layout| layout.buckets(&durations.native));
         cumulative.clear();
         let mut running = 0;
         for index in 0..bounds.len() {
-            running += totals.sites.buckets.get(index).copied().unwrap_or(0)
-                + hand_buckets.get(index).copied().unwrap_or(0);
+            running += durations.buckets.get(index).copied().unwrap_or(0);
             cumulative.push(running);
         }
         sink.histogram(
@@ -162,10 +165,10 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
             &Histogram {
                 bounds,
                 cumulative: &cumulative,
-                count: totals.sites.total() + hand_count,
-                sum: totals.sites.sum_seconds() + hand_sum,
+                count: durations.total(),
+                sum: durations.sum_seconds(),
                 timestamp_ms: None,
-                exemplars: &totals.sites.bucket_exemplars,
+                exemplars: &durations.bucket_exemplars,
                 native: native.as_ref(),
             },
         );
@@ -210,7 +213,11 @@ fn counter(sink: &mut dyn Sink, labels: [&str; 4], count: u64, exemplar: Option<
     );
 }
 
-fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, Label), Totals>) {
+fn add_recorded_by_hand(
+    module: &ModuleMetrics,
+    series: &mut BTreeMap<(Label, Label), Totals>,
+    with_native: bool,
+) {
     for ([operation, kind, status], count) in module.operations_total().snapshot() {
         let totals = series.entry((kind.into(), operation.into())).or_default();
         match Status::ALL
@@ -221,21 +228,9 @@ fn add_recorded_by_hand(module: &ModuleMetrics, series: &mut BTreeMap<(Label, La
             None => *totals.other_statuses.entry(status).or_default() += count,
         }
     }
-    for ([operation, kind], observed) in module.operation_duration_seconds().snapshot() {
-        let (buckets, count, sum) = &mut series
-            .entry((kind.into(), operation.into()))
-            .or_default()
-            .hand_durations;
-        add_buckets(buckets, &observed.buckets);
-        *count += observed.count;
-        *sum += observed.sum_seconds;
-    }
-}
-
-fn add_buckets(into: &mut Vec<u64>, buckets: &[u64]) {
-    into.resize(into.len().max(buckets.len()), 0);
-    for (total, count) in into.iter_mut().zip(buckets) {
-        *total += count;
+    for ([operation, kind], recorder) in module.operation_duration_seconds().recorders() {
+        let totals = series.entry((kind.into(), operation.into())).or_default();
+        recorder.add_to(&mut totals.observed, with_native);
     }
 }
 

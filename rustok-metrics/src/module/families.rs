@@ -87,20 +87,21 @@ impl ModuleMetrics {
             ),
             &["operation", "kind"],
         );
+        let native = settings.native.map(|native| {
+            &*Box::leak(Box::new(NativeLayout::new(
+                native.schema_value(),
+                native.max_buckets_value(),
+            )))
+        });
         let metrics: &'static ModuleMetrics = Box::leak(Box::new(ModuleMetrics {
             name: module.to_owned(),
             operations_desc,
             durations_desc,
             in_flight_desc,
             operations_total: OperationsTotal::default(),
-            operation_duration_seconds: OperationDurations::new(&settings.buckets),
+            operation_duration_seconds: OperationDurations::new(&settings.buckets, native),
             bounds: Bounds::new(&settings.buckets),
-            native: settings.native.map(|native| {
-                &*Box::leak(Box::new(NativeLayout::new(
-                    native.schema_value(),
-                    native.max_buckets_value(),
-                )))
-            }),
+            native,
             settings,
             sites: Mutex::new(sites),
         }));

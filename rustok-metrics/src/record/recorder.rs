@@ -27,7 +27,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use super::clock::Ticks;
+use super::clock::{self, Ticks};
 use super::exemplar_slot::ExemplarSlot;
 use super::native::NativeLayout;
 use super::native_window::{FULL_COUNTER, Missed, NativeWindow};
@@ -138,6 +138,38 @@ impl Snapshot {
         }
     }
 
+    /// Adds `other`'s durations (buckets, native buckets, sum, count and
+    /// bucket exemplars) to these, leaving the statuses' exemplars and tags
+    /// as they are: how durations observed by hand join a call site's.
+    pub(crate) fn add_durations(&mut self, other: &Snapshot) {
+        // Either may have read no recorder yet (a series only observed by
+        // hand): the longer layout holds both.
+        self.buckets.resize(self.buckets.len().max(other.buckets.len()), 0);
+        self.native.resize(self.native.len().max(other.native.len()), 0);
+        for (total, count) in self.buckets.iter_mut().zip(&other.buckets) {
+            *total += count;
+        }
+        for (total, count) in self.native.iter_mut().zip(&other.native) {
+            *total += count;
+        }
+        self.sum_nanos += other.sum_nanos;
+        for (total, count) in self.by_status.iter_mut().zip(other.by_status) {
+            *total += count;
+        }
+        self.started += other.total();
+        if self.bucket_exemplars.len() < other.bucket_exemplars.len() {
+            self.bucket_exemplars
+                .resize(other.bucket_exemplars.len(), None);
+        }
+        for (kept, exemplar) in self
+            .bucket_exemplars
+            .iter_mut()
+            .zip(&other.bucket_exemplars)
+        {
+            *kept = Exemplar::latest(*kept, *exemplar);
+        }
+    }
+
     /// Calls started and not ended yet.
     pub(crate) fn in_flight(&self) -> u64 {
         self.started.saturating_sub(self.total())
@@ -223,6 +255,12 @@ impl Recorder {
             let end_slot = tagged.unwrap_or(&slots[self.bounds_nanos.len() + 1 + end.index()]);
             end_slot.write(&trace, nanos, ended_at);
         }
+    }
+
+    /// Records a duration measured elsewhere (a duration observed by hand):
+    /// a call that ended fine, with no start counted here.
+    pub(crate) fn observe(&self, nanos: u64) {
+        self.record(StartedOn(None), Status::Success, None, nanos, clock::now());
     }
 
     /// Counts a call in this thread's own stripe (a plain load and store per

@@ -2,7 +2,7 @@
 //!
 //! Two stages, each with its own type: [`RawArgs`] is what was written (a
 //! list of `key = value` and bare flags); validation turns it into what is
-//! valid where the attribute stands: [`FnArgs`] on a function, [`ImplArgs`]
+//! valid where the attribute stands: [`Site`] on a function, [`ImplArgs`]
 //! on an impl block, [`MethodArgs`] on a method of a metered impl. A key that
 //! validation requires is a plain field of the typed result, never an
 //! `Option`. Every problem becomes a `syn::Error` on the offending token, and
@@ -16,13 +16,18 @@ use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitStr, Token};
 
 const EXAMPLE: &str = r#"#[metered(module = "content", op = "create")]"#;
 
-/// `#[metered(module = "..", op = "..")]` on a function: both names required.
-pub(crate) struct FnArgs {
+/// What one call site records under: `#[metered(module = "..", op = "..")]`
+/// on a function as validated (both names required), or a method's keys
+/// resolved against its block's (`site.rs`).
+pub(crate) struct Site {
     pub(crate) module: LitStr,
     pub(crate) op: LitStr,
     pub(crate) kind: Option<Kind>,
+    /// An expression of type `rustok_metrics::catalogue::Objective`,
+    /// evaluated in the call site's `static`.
     pub(crate) objective: Option<Box<Expr>>,
     pub(crate) docs: bool,
+    /// The call's own span and error event, if asked for.
     pub(crate) traced: Traced,
 }
 
@@ -199,30 +204,25 @@ enum Placement {
     Method,
 }
 
+/// A function's keys, then `skip`: a method takes all but `module`.
+const SITE_KEYS: [&str; 9] = [
+    "module",
+    "op",
+    "kind",
+    "objective",
+    "docs",
+    "span",
+    "err",
+    "fields",
+    "skip",
+];
+
 impl Placement {
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Placement::Function => &[
-                "module",
-                "op",
-                "kind",
-                "objective",
-                "docs",
-                "span",
-                "err",
-                "fields",
-            ],
+            Placement::Function => &SITE_KEYS[..8],
             Placement::Impl => &["module", "kind", "objective", "docs", "span", "err"],
-            Placement::Method => &[
-                "op",
-                "kind",
-                "objective",
-                "docs",
-                "span",
-                "err",
-                "fields",
-                "skip",
-            ],
+            Placement::Method => &SITE_KEYS[1..],
         }
     }
 
@@ -285,7 +285,7 @@ impl Written {
 
 impl RawArgs {
     /// On a function: `module` and `op` are required.
-    pub(crate) fn into_fn_args(self, attr_span: Span) -> syn::Result<FnArgs> {
+    pub(crate) fn into_site(self, attr_span: Span) -> syn::Result<Site> {
         let (written, mut problems) = self.check(Placement::Function);
         // With `skip` (already reported) a missing key would be noise.
         let missing = match (written.has("module"), written.has("op")) {
@@ -309,7 +309,7 @@ impl RawArgs {
             problems.add(syn::Error::new(attr_span, message));
         }
         let args = match (written.module, written.op) {
-            (Some(module), Some(op)) => Some(FnArgs {
+            (Some(module), Some(op)) => Some(Site {
                 module,
                 op,
                 kind: written.kind,

@@ -27,8 +27,8 @@ use quote::{quote, quote_spanned};
 use syn::Ident;
 use syn::ext::IdentExt;
 
+use crate::args::Site;
 use crate::args::SpanKey;
-use crate::site::Site;
 
 /// The expression that makes the call's `Exit` from `start`, the started
 /// call (`CallSite::start_spanned`'s tuple when the site has a span).

@@ -5,7 +5,7 @@
 use syn::{Attribute, parse_quote};
 
 use crate::args::Kind;
-use crate::site::Site;
+use crate::args::Site;
 
 /// `#[doc = ".."]` lines to append after the function's own docs.
 pub(crate) fn metrics_section(site: &Site) -> Vec<Attribute> {

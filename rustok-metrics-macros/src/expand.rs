@@ -58,7 +58,7 @@ use syn::{
 };
 
 use crate::args::Kind;
-use crate::site::Site;
+use crate::args::Site;
 use crate::{call_span, docs, future};
 
 /// Names of generated locals. `mixed_site` hygiene keeps them invisible to

@@ -26,9 +26,9 @@ use quote::quote;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, ImplItem, ImplItemFn, ItemImpl, Meta, Token};
 
+use crate::args::Site;
 use crate::args::{ImplArgs, MethodArgs, Problems, RawArgs};
 use crate::expand::instrument;
-use crate::site::Site;
 use crate::target::unmeasurable;
 
 /// A method's own `#[metered(..)]`, written plainly or under `cfg_attr`.

@@ -7,7 +7,7 @@
 //!
 //! The attribute's pipeline, each stage taking the previous stage's type:
 //! `target` (what it stands on: a function or an impl block) -> `args`
-//! (parse into `RawArgs`, then validate into `FnArgs` or `ImplArgs`, and
+//! (parse into `RawArgs`, then validate into a `Site` or `ImplArgs`, and
 //! `MethodArgs` for each method) -> `site` (what each call site records
 //! under) -> `expand` (one function) and `impl_block` (each method).
 //! `docs` writes the rustdoc section; `call_span` the call's own span
@@ -31,7 +31,6 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use crate::args::RawArgs;
-use crate::site::Site;
 use crate::target::{Target, parse_target};
 
 /// Measures every call of a function, or of every method of an impl block.
@@ -57,9 +56,8 @@ fn metered_tokens(attr: TokenStream, item: TokenStream) -> TokenStream {
     let raw = syn::parse2::<RawArgs>(attr);
     let expanded = match parse_target(item.clone()) {
         Ok(Target::Function(mut function)) => raw
-            .and_then(|raw| raw.into_fn_args(Span::call_site()))
-            .and_then(|args| {
-                let site = Site::of_function(args);
+            .and_then(|raw| raw.into_site(Span::call_site()))
+            .and_then(|site| {
                 expand::instrument(
                     &site,
                     &mut function.attrs,

@@ -1,44 +1,11 @@
-//! What one call site records under, resolved from the typed arguments.
+//! A method's call site, resolved from its own keys and its block's.
 
 use syn::ext::IdentExt;
 use syn::{Expr, LitStr, Signature};
 
-use crate::args::{FnArgs, ImplArgs, Kind, Traced};
-
-/// The labels and options of one metered function or method.
-pub(crate) struct Site {
-    pub(crate) module: LitStr,
-    pub(crate) op: LitStr,
-    pub(crate) kind: Option<Kind>,
-    /// An expression of type `rustok_metrics::catalogue::Objective`, evaluated in the
-    /// call site's `static`.
-    pub(crate) objective: Option<Box<Expr>>,
-    pub(crate) docs: bool,
-    /// The call's own span and error event, if asked for.
-    pub(crate) traced: Traced,
-}
+use crate::args::{ImplArgs, Kind, Site, Traced};
 
 impl Site {
-    /// A function's own attribute.
-    pub(crate) fn of_function(args: FnArgs) -> Self {
-        let FnArgs {
-            module,
-            op,
-            kind,
-            objective,
-            docs,
-            traced,
-        } = args;
-        Site {
-            module,
-            op,
-            kind,
-            objective,
-            docs,
-            traced,
-        }
-    }
-
     /// A method of a metered impl block: its own keys, else the block's,
     /// else its name as the operation. `err` and `fields` without a span,
     /// the method's or the block's, are an error.

@@ -144,8 +144,10 @@ impl Snapshot {
     pub(crate) fn add_durations(&mut self, other: &Snapshot) {
         // Either may have read no recorder yet (a series only observed by
         // hand): the longer layout holds both.
-        self.buckets.resize(self.buckets.len().max(other.buckets.len()), 0);
-        self.native.resize(self.native.len().max(other.native.len()), 0);
+        self.buckets
+            .resize(self.buckets.len().max(other.buckets.len()), 0);
+        self.native
+            .resize(self.native.len().max(other.native.len()), 0);
         for (total, count) in self.buckets.iter_mut().zip(&other.buckets) {
             *total += count;
         }

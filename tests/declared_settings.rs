@@ -2,6 +2,10 @@
 //! whichever code runs first, and the runtime setters cannot change them.
 #![allow(deprecated)]
 
+#[path = "integration/support.rs"]
+#[allow(dead_code)]
+mod support;
+
 use rustok_metrics::settings::{ModuleSettings, declare};
 use rustok_metrics::{TelemetryError, bounded, metered};
 
@@ -57,15 +61,7 @@ fn declared_settings_shape_the_module_from_its_first_call() {
 #[test]
 fn classic_only_means_no_native_buckets_in_protobuf() {
     fast();
-    let mut body = Vec::new();
-    rustok_metrics::MetricsHandle::new()
-        .render_into(rustok_metrics::Format::Protobuf, &mut body)
-        .unwrap();
-    let histograms = rustok_metrics_testkit::protobuf::native_histograms(
-        &body,
-        "rustok_it_declared_operation_duration_seconds",
-    )
-    .unwrap();
+    let histograms = support::native_histograms("rustok_it_declared_operation_duration_seconds");
     assert!(!histograms.is_empty());
     // A classic-only histogram has no span: Prometheus reads it as classic.
     assert!(

@@ -8,7 +8,7 @@ use rustok_metrics::compat::{
 use rustok_metrics::metered;
 use rustok_metrics::platform::{commerce, content};
 
-use crate::support::scrape;
+use crate::support::{native_histograms, scrape};
 
 #[metered(module = "content", op = "it_legacy_create", kind = "post")]
 fn create_post() -> Result<(), ()> {
@@ -132,15 +132,7 @@ fn durations_observed_by_hand_have_native_buckets_like_metered_calls() {
     observer.observe(0.003);
     observer.observe(0.003);
     observer.observe(2.0);
-    let mut body = Vec::new();
-    rustok_metrics::MetricsHandle::new()
-        .render_into(rustok_metrics::Format::Protobuf, &mut body)
-        .unwrap();
-    let histograms = rustok_metrics_testkit::protobuf::native_histograms(
-        &body,
-        "rustok_content_operation_duration_seconds",
-    )
-    .unwrap();
+    let histograms = native_histograms("rustok_content_operation_duration_seconds");
     let hand = histograms
         .iter()
         .find(|histogram| {

@@ -19,6 +19,15 @@ pub struct Scrape {
     pub samples: Vec<Sample>,
 }
 
+/// The native histograms of `family` in a protobuf render of the registry.
+pub fn native_histograms(family: &str) -> Vec<rustok_metrics_testkit::protobuf::NativeHistogram> {
+    let mut body = Vec::new();
+    rustok_metrics::MetricsHandle::new()
+        .render_into(rustok_metrics::Format::Protobuf, &mut body)
+        .unwrap();
+    rustok_metrics_testkit::protobuf::native_histograms(&body, family).unwrap()
+}
+
 /// Renders the global registry and parses it.
 pub fn scrape() -> Scrape {
     let text = rustok_metrics::render_metrics().expect("render_metrics");

@@ -144,37 +144,8 @@
 
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
-// The layout, one concept per folder, arrows pointing one way:
-//
-// - `record/`: recording calls (clock, per-thread stripes with classic and
-//   native buckets, exemplar slots, the guard). Knows nothing of Prometheus,
-//   modules or label names; takes trace contexts from `trace`.
-// - `module/`: a module's families, its call sites, the catalogue and the
-//   settings; uses `record`, `registry` and `proto`.
-// - `http/` (feature `axum`): the endpoint and the HTTP layer; uses
-//   `record`, `registry`, `proto` and `render`.
-// - `ops/`: what operators and reviewers get from the catalogue: generated
-//   Prometheus rules and the review file; uses `module`.
-// - `platform/`: the RusToK platform's business gauges; `compat`: the old
-//   static names, deprecated.
-// - `settings`, `catalogue`, `by_hand`: the public concept modules, each an
-//   essay and the re-exports of its names (one public path per name,
-//   `tests/crate_root.rs` counts the root's).
-// - `model`: the exposition's data model (family heads, samples with their
-//   exemplars and native buckets, the `Sink` every encoder implements);
-//   uses the value types of `record` and `trace`.
-// - `registry` (the process registry and how our families get into it) and
-//   `proto` (our families as `prometheus` objects, for `gather()`).
-// - `render/`: one encoder per format (text 0.0.4, OpenMetrics, protobuf),
-//   choosing a format from `Accept`, and the render itself; uses `model`,
-//   `registry` and `module`.
-// - Leaves: `label` (what may be a label value), `outcome` (the `status`
-//   label and how a return value maps to it), `question` (the `?` operator
-//   as generated code writes it), `trace` (trace contexts and exemplars),
-//   `objective`, `build_info`, `error`, `lock`.
-// - `span/`: what a metered call tells besides its metrics (its observer),
-//   and, with the `tracing` feature, its own span; uses `outcome`.
-// - `__private`: everything generated code names, in one file.
+// The layout, and which way its arrows point: docs/architecture.md (kept true by
+// tests/architecture_doc.rs).
 
 mod build_info;
 pub mod by_hand;

@@ -83,7 +83,8 @@ struct Module<'a> {
 /// rules read; per objective, `RustokOperationErrorBudgetBurn` and
 /// `RustokOperationLatencyBudgetBurn` alerts (severity `page` for a fast
 /// burn, `ticket` for a slow one), labelled with `module`, `operation`,
-/// `objective` and `severity`. The guide explains the windows.
+/// `objective` and `severity`. The operator guide (`docs/operator.md`)
+/// explains the windows.
 ///
 /// ```
 /// use std::time::Duration;

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use super::collector::ModuleFamilies;
 use super::declared::declared;
 use super::families::ModuleMetrics;
 use super::name::checked;
 use super::settings::Settings;
+use super::writer::ModuleFamilies;
 use crate::TelemetryError;
 use crate::lock::lock;
 use crate::registry::{Adopted, adopt};

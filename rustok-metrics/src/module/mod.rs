@@ -11,7 +11,6 @@
 mod by_hand;
 mod call_site;
 mod catalogue;
-mod collector;
 mod computed_kinds;
 mod configure;
 mod declared;
@@ -21,6 +20,7 @@ mod families;
 mod name;
 mod operation;
 mod settings;
+mod writer;
 
 pub use by_hand::{DurationObserver, OperationCounter, OperationDurations, OperationsTotal};
 pub use call_site::{CallGuard, CallSite, SiteEntry};

@@ -88,9 +88,9 @@ fn enter(span: &Span) {
 /// A call whose span was made ends: entered again if it was parked at an
 /// `.await` (dropped there), so the record's exemplar is this call's;
 /// recorded; then, if someone wants the span, told the call's status and
-/// left; and closed.
-fn ended(span: Box<Span>, status: Status, suspended: bool, record: impl FnOnce()) {
-    let wanted = (!span.is_disabled()).then_some(&*span);
+/// left.
+fn ended(span: &Span, status: Status, suspended: bool, record: impl FnOnce()) {
+    let wanted = (!span.is_disabled()).then_some(span);
     if let (true, Some(span)) = (suspended, wanted) {
         enter(span);
     }
@@ -154,7 +154,8 @@ impl Observer for CallSpan {
         // Called once, as the call's `Exit` drops: `span` is never read again.
         match self.span.take() {
             None => record(),
-            Some(span) => ended(span, status, suspended, record),
+            // Closed once it has ended.
+            Some(span) => ended(&span, status, suspended, record),
         }
     }
 }

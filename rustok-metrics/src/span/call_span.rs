@@ -26,10 +26,12 @@ pub type ReportError = fn(&ErrorFields<'_>, &str);
 /// its span one small allocation, next to what the subscriber spends.
 #[derive(Debug)]
 pub struct CallSpan {
-    /// `None` for a span no one wanted (`Span::none()`). Taken, and
-    /// closed, when the call ends (`Observer::end`), which its `Exit`'s
-    /// drop always calls: nothing is left to drop with the `CallSpan`, so
-    /// the drop of an `Exit<CallSpan>` is no larger than the `end`.
+    /// `None` for a span no one wanted (`Span::none()`). A span is taken,
+    /// and closed, when its call ends: the call's `Exit` calls
+    /// [`Observer::end`] as it drops whenever there is a span
+    /// ([`Observer::watching`]). Nothing is left to drop with the
+    /// `CallSpan`, so the drop of an `Exit<CallSpan>` with no span is one
+    /// test more than the drop of an `Exit` without one.
     span: ManuallyDrop<Option<Box<Span>>>,
     report: Option<ReportError>,
 }

@@ -181,9 +181,11 @@ impl<O: Observer> Exit<O> {
     }
 }
 
-impl<O: Observer> Drop for Exit<O> {
-    #[inline]
-    fn drop(&mut self) {
+impl<O: Observer> Exit<O> {
+    /// How the call ended, as it drops, and whether it was parked at an
+    /// `.await` then.
+    #[inline(always)]
+    fn ending(&self) -> (Status, Option<&'static str>, bool) {
         // Parked at an `.await`: whoever held the future dropped it, even
         // while unwinding from a panic of its own.
         let suspended = self.suspended.parked.load(Ordering::Relaxed);
@@ -200,11 +202,34 @@ impl<O: Observer> Drop for Exit<O> {
             // A future dropped between polls.
             None => (Status::Cancelled, None),
         };
+        (end, error_kind, suspended)
+    }
+
+    /// The end of a call whose observer watches it: out of line, so the
+    /// drop of any `Exit` is only a call without an observer and one test,
+    /// small enough to be inlined where the call is, even when the call has
+    /// two ways out (a return and an unwinding), and the outcome its body
+    /// notes is known there, not read back.
+    #[inline(never)]
+    fn end_watched(&mut self) {
+        let (end, error_kind, suspended) = self.ending();
         let started = self.started;
         // Recorded inside the observer's span, before it closes.
         self.suspended
             .observer
-            .end(end, suspended, || started.end(end, error_kind));
+            .end(end, suspended, move || started.end(end, error_kind));
+    }
+}
+
+impl<O: Observer> Drop for Exit<O> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.suspended.observer.watching() {
+            self.end_watched();
+        } else {
+            let (end, error_kind, _) = self.ending();
+            self.started.end(end, error_kind);
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! `CallSpan`: the observer of a call with `#[metered(.., span)]`.
 
+use std::mem::ManuallyDrop;
+
 use tracing::Span;
 
 use super::{ErrorFields, Observer, panic_message, short_type_name};
@@ -24,8 +26,13 @@ pub type ReportError = fn(&ErrorFields<'_>, &str);
 /// its span one small allocation, next to what the subscriber spends.
 #[derive(Debug)]
 pub struct CallSpan {
-    /// `None` for a span no one wanted (`Span::none()`).
-    span: Option<Box<Span>>,
+    /// `None` for a span no one wanted (`Span::none()`). A span is taken,
+    /// and closed, when its call ends: the call's `Exit` calls
+    /// [`Observer::end`] as it drops whenever there is a span
+    /// ([`Observer::watching`]). Nothing is left to drop with the
+    /// `CallSpan`, so the drop of an `Exit<CallSpan>` with no span is one
+    /// test more than the drop of an `Exit` without one.
+    span: ManuallyDrop<Option<Box<Span>>>,
     report: Option<ReportError>,
 }
 
@@ -38,7 +45,10 @@ impl CallSpan {
         } else {
             Some(enter_first(span))
         };
-        CallSpan { span, report }
+        CallSpan {
+            span: ManuallyDrop::new(span),
+            report,
+        }
     }
 
     /// The span, if a subscriber wanted it.
@@ -77,10 +87,17 @@ fn enter(span: &Span) {
     span.with_subscriber(|(id, dispatch)| dispatch.enter(id));
 }
 
-/// What a span a subscriber wanted learns when its call has ended and
-/// been recorded: its status, then it is left.
-#[inline(never)]
-fn ended(call: &CallSpan, span: &Span, status: Status) {
+/// A call whose span was made ends: entered again if it was parked at an
+/// `.await` (dropped there), so the record's exemplar is this call's;
+/// recorded; then, if someone wants the span, told the call's status and
+/// left.
+fn ended(span: &Span, status: Status, suspended: bool, record: impl FnOnce()) {
+    let wanted = (!span.is_disabled()).then_some(span);
+    if let (true, Some(span)) = (suspended, wanted) {
+        enter(span);
+    }
+    record();
+    let Some(span) = wanted else { return };
     span.record("status", status.as_str());
     // OpenTelemetry: instrumentation sets only the error status, never Ok.
     if matches!(status, Status::Error | Status::Panic) {
@@ -91,23 +108,7 @@ fn ended(call: &CallSpan, span: &Span, status: Status) {
             span.record("otel.status_description", message);
         });
     }
-    call.exit();
-}
-
-/// The span is closed out of line, so the drop of a call whose span no one
-/// wanted stays a single test.
-impl Drop for CallSpan {
-    #[inline]
-    fn drop(&mut self) {
-        if let Some(span) = self.span.take() {
-            close(span);
-        }
-    }
-}
-
-#[inline(never)]
-fn close(span: Box<Span>) {
-    drop(span);
+    span.with_subscriber(|(id, dispatch)| dispatch.exit(id));
 }
 
 impl Observer for CallSpan {
@@ -144,18 +145,19 @@ impl Observer for CallSpan {
         }
     }
 
+    /// Without a span, the call ends as one without `span`: one test more.
     #[inline]
-    fn end(&self, status: Status, suspended: bool, record: impl FnOnce()) {
-        // Without a span someone wants, the call ends as one without
-        // `span`: one test more, and the rest is out of line.
-        // Parked at an `.await` and dropped there: entered again for the
-        // record, so the exemplar is this call's.
-        if suspended {
-            self.enter();
-        }
-        record();
-        if let Some(span) = self.enabled() {
-            ended(self, span, status);
+    fn watching(&self) -> bool {
+        self.span.is_some()
+    }
+
+    #[inline]
+    fn end(&mut self, status: Status, suspended: bool, record: impl FnOnce()) {
+        // Called once, as the call's `Exit` drops: `span` is never read again.
+        match self.span.take() {
+            None => record(),
+            // Closed once it has ended.
+            Some(span) => ended(&span, status, suspended, record),
         }
     }
 }

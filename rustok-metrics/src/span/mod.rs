@@ -49,10 +49,16 @@ pub trait Observer {
     /// label of it, if it has one.
     fn failed(&self, error_kind: Option<&'static str>, error: &ErrorFields<'_>);
 
+    /// Whether the observer needs to see the call end: otherwise the call
+    /// is recorded as one without an observer, and [`end`](Self::end) is
+    /// not called.
+    fn watching(&self) -> bool;
+
     /// The call ends with `status`; `record` records it in the metrics and
     /// must run where the observer wants the exemplar to be taken.
     /// `suspended`: the call was parked at an `.await` (it is cancelled).
-    fn end(&self, status: Status, suspended: bool, record: impl FnOnce());
+    /// Called once, from the call's `Exit` as it drops.
+    fn end(&mut self, status: Status, suspended: bool, record: impl FnOnce());
 }
 
 /// The observer of a call without `span`: nothing.
@@ -72,7 +78,12 @@ impl Observer for Unobserved {
     fn failed(&self, _: Option<&'static str>, _: &ErrorFields<'_>) {}
 
     #[inline(always)]
-    fn end(&self, _: Status, _: bool, record: impl FnOnce()) {
+    fn watching(&self) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn end(&mut self, _: Status, _: bool, record: impl FnOnce()) {
         record();
     }
 }

@@ -70,7 +70,7 @@ pub enum Outcome {
 impl Outcome {
     /// The call's status and tag: an error's kind is its tag.
     #[inline]
-    pub(crate) fn end(self) -> (Status, Option<&'static str>) {
+    pub(crate) fn status_and_tag(self) -> (Status, Option<&'static str>) {
         match self {
             Outcome::Success => (Status::Success, None),
             // An empty label is no label: counted with the unlabelled errors.

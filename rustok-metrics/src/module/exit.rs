@@ -190,11 +190,11 @@ impl<O: Observer> Exit<O> {
         // while unwinding from a panic of its own.
         let suspended = self.suspended.parked.load(Ordering::Relaxed);
         let unwinding = std::thread::panicking();
-        let (end, error_kind) = match self.outcome.get() {
+        let (status, error_kind) = match self.outcome.get() {
             _ if suspended => (Status::Cancelled, None),
             // A panic that began after the exit was noted: a local's `Drop`.
             Some(_) if unwinding && !self.started_unwinding => (Status::Panic, None),
-            Some(outcome) => outcome.end(),
+            Some(outcome) => outcome.status_and_tag(),
             // Neither returned nor parked: it panicked, also when it was
             // called from a `Drop` during another panic. A sync call is
             // never cancelled.
@@ -202,7 +202,7 @@ impl<O: Observer> Exit<O> {
             // A future dropped between polls.
             None => (Status::Cancelled, None),
         };
-        (end, error_kind, suspended)
+        (status, error_kind, suspended)
     }
 
     /// The end of a call whose observer watches it: out of line, so the
@@ -212,12 +212,12 @@ impl<O: Observer> Exit<O> {
     /// notes is known there, not read back.
     #[inline(never)]
     fn end_watched(&mut self) {
-        let (end, error_kind, suspended) = self.ending();
+        let (status, error_kind, suspended) = self.ending();
         let started = self.started;
         // Recorded inside the observer's span, before it closes.
         self.suspended
             .observer
-            .end(end, suspended, move || started.end(end, error_kind));
+            .end(status, suspended, move || started.end(status, error_kind));
     }
 }
 
@@ -227,8 +227,8 @@ impl<O: Observer> Drop for Exit<O> {
         if self.suspended.observer.watching() {
             self.end_watched();
         } else {
-            let (end, error_kind, _) = self.ending();
-            self.started.end(end, error_kind);
+            let (status, error_kind, _) = self.ending();
+            self.started.end(status, error_kind);
         }
     }
 }

@@ -27,10 +27,10 @@ impl Started {
 
     /// Records the call as ended with `end` and an optional tag.
     #[inline]
-    pub(crate) fn end(self, end: Status, tag: Option<&'static str>) {
+    pub(crate) fn end(self, status: Status, tag: Option<&'static str>) {
         let now = clock::now();
         let nanos = clock::nanos_between(self.at, now);
-        self.recorder.record(self.on, end, tag, nanos, now);
+        self.recorder.record(self.on, status, tag, nanos, now);
     }
 }
 
@@ -61,11 +61,11 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let end = if std::thread::panicking() {
+        let status = if std::thread::panicking() {
             Status::Panic
         } else {
             Status::Cancelled
         };
-        self.0.end(end, None);
+        self.0.end(status, None);
     }
 }

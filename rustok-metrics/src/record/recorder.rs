@@ -98,15 +98,15 @@ pub(crate) struct Snapshot {
     /// was recorded).
     pub(crate) bucket_exemplars: Vec<Option<Exemplar>>,
     /// The latest exemplar per end of the untagged calls.
-    pub(crate) end_exemplars: [Option<Exemplar>; Status::COUNT],
-    /// The latest exemplar per tagged (end, tag).
+    pub(crate) status_exemplars: [Option<Exemplar>; Status::COUNT],
+    /// The latest exemplar per tagged (status, tag).
     pub(crate) tagged_exemplars: Vec<(Status, &'static str, Exemplar)>,
 }
 
 impl Snapshot {
     /// Calls that ended with `end`.
-    pub(crate) fn calls(&self, end: Status) -> u64 {
-        self.by_status[end.index()]
+    pub(crate) fn calls(&self, status: Status) -> u64 {
+        self.by_status[status.index()]
     }
 
     /// Every call, however it ended: the histogram's `_count`.
@@ -115,25 +115,25 @@ impl Snapshot {
     }
 
     /// Calls that ended with `end` and no tag.
-    pub(crate) fn untagged(&self, end: Status) -> u64 {
+    pub(crate) fn untagged(&self, status: Status) -> u64 {
         let tagged: u64 = self
             .tagged
             .iter()
-            .filter(|(tagged_end, _, _)| *tagged_end == end)
+            .filter(|(tagged_status, _, _)| *tagged_status == status)
             .map(|(_, _, count)| count)
             .sum();
-        self.calls(end).saturating_sub(tagged)
+        self.calls(status).saturating_sub(tagged)
     }
 
     /// The latest exemplar of the calls that ended with `end` and `tag`
     /// (`None`: untagged).
-    pub(crate) fn exemplar(&self, end: Status, tag: Option<&str>) -> Option<Exemplar> {
+    pub(crate) fn exemplar(&self, status: Status, tag: Option<&str>) -> Option<Exemplar> {
         match tag {
-            None => self.end_exemplars[end.index()],
+            None => self.status_exemplars[status.index()],
             Some(tag) => self
                 .tagged_exemplars
                 .iter()
-                .find(|(tagged_end, tagged, _)| *tagged_end == end && *tagged == tag)
+                .find(|(tagged_status, tagged, _)| *tagged_status == status && *tagged == tag)
                 .map(|(_, _, exemplar)| *exemplar),
         }
     }
@@ -227,22 +227,22 @@ impl Recorder {
     pub(crate) fn record(
         &self,
         on: StartedOn<'_>,
-        end: Status,
+        status: Status,
         tag: Option<&'static str>,
         nanos: u64,
         ended_at: Ticks,
     ) {
         let bucket = match (thread_slot::current(), on.0) {
             (Some(slot), Some((started_slot, stripe))) if slot == started_slot => {
-                self.record_owned(stripe, end, nanos)
+                self.record_owned(stripe, status, nanos)
             }
-            (Some(slot), _) => self.record_owned(self.owned_stripe(slot), end, nanos),
-            (None, _) => self.record_shared(end, nanos),
+            (Some(slot), _) => self.record_owned(self.owned_stripe(slot), status, nanos),
+            (None, _) => self.record_shared(status, nanos),
         };
         let tagged = tag.map(|tag| {
             self.tags
                 .get_or_init(|| Box::new(Tags::new()))
-                .count(end, tag)
+                .count(status, tag)
         });
         // A call from a destructor while the thread exits leaves no exemplar:
         // the trace source's thread-locals may be gone.
@@ -254,7 +254,7 @@ impl Recorder {
         if let Some(trace) = trace {
             let slots = self.exemplar_slots();
             slots[bucket].write(&trace, nanos, ended_at);
-            let end_slot = tagged.unwrap_or(&slots[self.bounds_nanos.len() + 1 + end.index()]);
+            let end_slot = tagged.unwrap_or(&slots[self.bounds_nanos.len() + 1 + status.index()]);
             end_slot.write(&trace, nanos, ended_at);
         }
     }
@@ -269,11 +269,11 @@ impl Recorder {
     /// counter: it is their only writer) and returns its classic bucket
     /// (`bounds_nanos.len()` for `+Inf`).
     #[inline]
-    fn record_owned(&self, stripe: &Stripe, end: Status, nanos: u64) -> usize {
+    fn record_owned(&self, stripe: &Stripe, status: Status, nanos: u64) -> usize {
         let bucket = self.bucket_of(nanos);
         let native = self.native.map(|layout| layout.counter(nanos));
         add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
-        add_owned(stripe.cell(end.index()), 1, Ordering::Release);
+        add_owned(stripe.cell(status.index()), 1, Ordering::Release);
         if bucket < self.bounds_nanos.len() {
             add_owned(stripe.cell(FIRST_BUCKET + bucket), 1, Ordering::Release);
         }
@@ -291,11 +291,11 @@ impl Recorder {
 
     /// Counts a call of a thread without a stripe of its own, with atomic
     /// adds, and returns its classic bucket.
-    fn record_shared(&self, end: Status, nanos: u64) -> usize {
+    fn record_shared(&self, status: Status, nanos: u64) -> usize {
         let bucket = self.bucket_of(nanos);
         let stripe = self.shared_stripe();
         stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
-        stripe.cell(end.index()).fetch_add(1, Ordering::Release);
+        stripe.cell(status.index()).fetch_add(1, Ordering::Release);
         if bucket < self.bounds_nanos.len() {
             stripe
                 .cell(FIRST_BUCKET + bucket)
@@ -451,7 +451,7 @@ impl Recorder {
         for (kept, slot) in into.bucket_exemplars.iter_mut().zip(&slots[..buckets]) {
             *kept = Exemplar::latest(*kept, slot.read());
         }
-        for (kept, slot) in into.end_exemplars.iter_mut().zip(&slots[buckets..]) {
+        for (kept, slot) in into.status_exemplars.iter_mut().zip(&slots[buckets..]) {
             *kept = Exemplar::latest(*kept, slot.read());
         }
     }
@@ -469,8 +469,8 @@ mod tests {
     use crate::record::clock;
 
     /// Records a call of `nanos` that ends now, on any thread.
-    fn record(recorder: &Recorder, end: Status, tag: Option<&'static str>, nanos: u64) {
-        recorder.record(StartedOn::NOWHERE, end, tag, nanos, clock::now());
+    fn record(recorder: &Recorder, status: Status, tag: Option<&'static str>, nanos: u64) {
+        recorder.record(StartedOn::NOWHERE, status, tag, nanos, clock::now());
     }
 
     fn snapshot(recorder: &Recorder) -> Snapshot {

@@ -11,7 +11,7 @@ use super::exemplar_slot::ExemplarSlot;
 use crate::outcome::Status;
 use crate::trace::Exemplar;
 
-/// Distinct (end, tag) pairs a recorder keeps; more are counted as `other`.
+/// Distinct (status, tag) pairs a recorder keeps; more are counted as `other`.
 const MAX_TAGS: usize = 64;
 
 /// The tag that stands for every tag past [`MAX_TAGS`].
@@ -23,7 +23,7 @@ pub(super) struct Tags {
     overflow: [Tagged; Status::COUNT],
 }
 
-/// The calls of one (end, tag), and the latest of them in a trace.
+/// The calls of one (status, tag), and the latest of them in a trace.
 #[derive(Default)]
 struct Tagged {
     calls: AtomicU64,
@@ -39,19 +39,19 @@ impl Tags {
     }
 
     /// Counts one call; returns the slot for its exemplar.
-    pub(super) fn count(&self, end: Status, tag: &'static str) -> &ExemplarSlot {
+    pub(super) fn count(&self, status: Status, tag: &'static str) -> &ExemplarSlot {
         let tagged = self
             .kept
             .get_or_add(
-                |(known_end, known_tag)| *known_end == end && *known_tag == tag,
-                || ((end, tag), Tagged::default()),
+                |(known_status, known_tag)| *known_status == status && *known_tag == tag,
+                || ((status, tag), Tagged::default()),
             )
-            .unwrap_or(&self.overflow[end.index()]);
+            .unwrap_or(&self.overflow[status.index()]);
         tagged.calls.fetch_add(1, Ordering::Release);
         &tagged.exemplar
     }
 
-    /// Adds every non-zero count into `into`, merging equal (end, tag)
+    /// Adds every non-zero count into `into`, merging equal (status, tag)
     /// pairs, and keeps the latest exemplar of each in `exemplars`.
     pub(super) fn add_to(
         &self,
@@ -61,18 +61,18 @@ impl Tags {
         let kept = self
             .kept
             .iter()
-            .map(|((end, tag), tagged)| (*end, *tag, tagged));
+            .map(|((status, tag), tagged)| (*status, *tag, tagged));
         let overflow = Status::ALL
             .into_iter()
-            .map(|end| (end, OVERFLOW_TAG, &self.overflow[end.index()]));
-        for (end, tag, tagged) in kept.chain(overflow) {
+            .map(|status| (status, OVERFLOW_TAG, &self.overflow[status.index()]));
+        for (status, tag, tagged) in kept.chain(overflow) {
             let count = tagged.calls.load(Ordering::Acquire);
             match into
                 .iter_mut()
-                .find(|(known_end, known_tag, _)| *known_end == end && *known_tag == tag)
+                .find(|(known_status, known_tag, _)| *known_status == status && *known_tag == tag)
             {
                 Some((_, _, total)) => *total += count,
-                None if count > 0 => into.push((end, tag, count)),
+                None if count > 0 => into.push((status, tag, count)),
                 None => {}
             }
             let Some(exemplar) = tagged.exemplar.read() else {
@@ -80,12 +80,12 @@ impl Tags {
             };
             match exemplars
                 .iter_mut()
-                .find(|(known_end, known_tag, _)| *known_end == end && *known_tag == tag)
+                .find(|(known_status, known_tag, _)| *known_status == status && *known_tag == tag)
             {
                 Some((_, _, kept)) => {
                     *kept = Exemplar::latest(Some(*kept), Some(exemplar)).unwrap_or(exemplar);
                 }
-                None => exemplars.push((end, tag, exemplar)),
+                None => exemplars.push((status, tag, exemplar)),
             }
         }
     }

@@ -109,6 +109,14 @@ pub fn set_trace_source(source: TraceSource) -> Result<(), TelemetryError> {
         .map_err(|_| TelemetryError::TraceSourceSet)
 }
 
+/// Whether a call may end inside a trace: a source was set, or the
+/// `opentelemetry` feature looks up the current context. Without either,
+/// one load tells a call it has no exemplar to leave.
+#[inline(always)]
+pub(crate) fn may_be_traced() -> bool {
+    cfg!(feature = "opentelemetry") || SOURCE.get().is_some()
+}
+
 /// The trace context the current call ends in, if any.
 #[inline]
 pub(crate) fn current() -> Option<TraceContext> {

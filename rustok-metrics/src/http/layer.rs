@@ -116,7 +116,7 @@ where
                 Ok(response) => (Status::Success, status_label(response.status())),
                 Err(_) => (Status::Error, "500"),
             };
-            guard.into_started().end(end, Some(status));
+            guard.into_started().anywhere().end(end, Some(status));
         }
         Poll::Ready(result)
     }

@@ -94,7 +94,7 @@ impl CallSite {
     }
 
     /// Starts measuring one call of a site with a static kind.
-    #[inline]
+    #[inline(always)]
     pub fn start(&'static self) -> CallGuard {
         CallGuard(Guard::start(
             self.recorder.get_or_init(|| self.new_recorder()),

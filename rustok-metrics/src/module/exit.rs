@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::future::{Future, IntoFuture, poll_fn};
 use std::pin::pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::call_site::CallGuard;
 use crate::outcome::{Outcome, Status};
@@ -33,16 +33,20 @@ pub struct Exit<O: Observer = Unobserved> {
     suspended: Suspended<O>,
 }
 
-/// Whether an `async` call is suspended at an `.await`: set while the
-/// awaited future is pending, cleared when it is polled again. Shared with
-/// [`awaiting`] across the await, so it is an atomic (the future stays
-/// `Send`). Generated code only. It holds the call's observer, which is
-/// told when the call parks and resumes.
+/// Whether an `async` call is suspended at an `.await` ([`PARKED`]: set
+/// while the awaited future is pending, cleared when it is polled again),
+/// and whether it ever was ([`HAS_PARKED`]: it may have resumed on another
+/// thread). Shared with [`awaiting`] across the await, so it is an atomic
+/// (the future stays `Send`). Generated code only. It holds the call's
+/// observer, which is told when the call parks and resumes.
 #[derive(Debug, Default)]
 pub struct Suspended<O = Unobserved> {
-    parked: AtomicBool,
+    parked: AtomicU8,
     observer: O,
 }
+
+const PARKED: u8 = 1;
+const HAS_PARKED: u8 = 2;
 
 /// `future.await` as generated code writes it in a metered `async fn`: the
 /// same await, noting on the call's [`Suspended`] while `future` is pending.
@@ -62,13 +66,16 @@ where
         poll_fn(|cx| {
             // Polled again after parking: the observer's span is entered
             // before the awaited future runs, as it was when it parked.
-            if O::ACTIVE && suspended.parked.load(Ordering::Relaxed) {
+            let parked = suspended.parked.load(Ordering::Relaxed);
+            if parked & PARKED != 0 {
                 suspended.observer.resume();
+                suspended.parked.store(HAS_PARKED, Ordering::Relaxed);
             }
-            suspended.parked.store(false, Ordering::Relaxed);
             let poll = future.as_mut().poll(cx);
             if poll.is_pending() {
-                suspended.parked.store(true, Ordering::Relaxed);
+                suspended
+                    .parked
+                    .store(PARKED | HAS_PARKED, Ordering::Relaxed);
                 suspended.observer.suspend();
             }
             poll
@@ -121,7 +128,7 @@ impl<O: Observer> Exit<O> {
             outcome: Cell::new(None),
             started_unwinding: std::thread::panicking(),
             suspended: Suspended {
-                parked: AtomicBool::new(false),
+                parked: AtomicU8::new(0),
                 observer,
             },
         }
@@ -182,13 +189,20 @@ impl<O: Observer> Exit<O> {
 }
 
 impl<O: Observer> Exit<O> {
-    /// How the call ended, as it drops, and whether it was parked at an
-    /// `.await` then.
+    /// How the call ended, as it drops, whether it was parked at an
+    /// `.await` then, and the started call (which, if the call ever parked,
+    /// may end on another thread).
     #[inline(always)]
-    fn ending(&self) -> (Status, Option<&'static str>, bool) {
+    fn ending(&self) -> (Status, Option<&'static str>, bool, Started) {
+        let parked = self.suspended.parked.load(Ordering::Relaxed);
         // Parked at an `.await`: whoever held the future dropped it, even
         // while unwinding from a panic of its own.
-        let suspended = self.suspended.parked.load(Ordering::Relaxed);
+        let suspended = parked & PARKED != 0;
+        let started = if parked == 0 {
+            self.started
+        } else {
+            self.started.anywhere()
+        };
         let unwinding = std::thread::panicking();
         let (status, error_kind) = match self.outcome.get() {
             _ if suspended => (Status::Cancelled, None),
@@ -202,7 +216,7 @@ impl<O: Observer> Exit<O> {
             // A future dropped between polls.
             None => (Status::Cancelled, None),
         };
-        (status, error_kind, suspended)
+        (status, error_kind, suspended, started)
     }
 
     /// The end of a call whose observer watches it: out of line, so the
@@ -212,8 +226,7 @@ impl<O: Observer> Exit<O> {
     /// notes is known there, not read back.
     #[inline(never)]
     fn end_watched(&mut self) {
-        let (status, error_kind, suspended) = self.ending();
-        let started = self.started;
+        let (status, error_kind, suspended, started) = self.ending();
         // Recorded inside the observer's span, before it closes.
         self.suspended
             .observer
@@ -227,8 +240,8 @@ impl<O: Observer> Drop for Exit<O> {
         if self.suspended.observer.watching() {
             self.end_watched();
         } else {
-            let (status, error_kind, _) = self.ending();
-            self.started.end(status, error_kind);
+            let (status, error_kind, _, started) = self.ending();
+            started.end(status, error_kind);
         }
     }
 }

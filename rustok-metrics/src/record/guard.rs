@@ -15,7 +15,9 @@ pub(crate) struct Started {
 }
 
 impl Started {
-    #[inline]
+    /// Inline where the call starts: a thread-local read, a counter, the
+    /// clock.
+    #[inline(always)]
     pub(crate) fn now(recorder: &'static Recorder) -> Self {
         let on = recorder.start();
         Started {
@@ -25,9 +27,22 @@ impl Started {
         }
     }
 
-    /// Records the call as ended with `end` and an optional tag.
-    #[inline]
-    pub(crate) fn end(self, status: Status, tag: Option<&'static str>) {
+    /// This call, which may end on another thread than it started on (a
+    /// future that was suspended, a request): its end looks up its thread.
+    #[inline(always)]
+    pub(crate) fn anywhere(self) -> Self {
+        Started {
+            on: StartedOn::ANYWHERE,
+            ..self
+        }
+    }
+
+    /// Records the call as ended with `status` and an optional tag, on the
+    /// thread it started on unless it is [`anywhere`](Self::anywhere): the
+    /// one call a metered function makes when it ends, everything else
+    /// inlined in it but the rare paths.
+    #[inline(never)]
+    pub(crate) fn end(&self, status: Status, tag: Option<&'static str>) {
         let now = clock::now();
         let nanos = clock::nanos_between(self.at, now);
         self.recorder.record(self.on, status, tag, nanos, now);
@@ -45,13 +60,13 @@ impl Started {
 pub(crate) struct Guard(Started);
 
 impl Guard {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn start(recorder: &'static Recorder) -> Self {
         Guard(Started::now(recorder))
     }
 
     /// The started call, for a caller that records it itself.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn into_started(self) -> Started {
         let started = self.0;
         std::mem::forget(self);
@@ -66,6 +81,6 @@ impl Drop for Guard {
         } else {
             Status::Cancelled
         };
-        self.0.end(status, None);
+        self.0.anywhere().end(status, None);
     }
 }

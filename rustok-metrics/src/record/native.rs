@@ -21,6 +21,10 @@ const MAX_EXPONENT: i32 = 16;
 /// top bucket's, which is unbounded, is larger.
 const CELL_UPPER_MAX: u64 = (1 << 48) - 1;
 
+/// An `f64`'s mantissa bits, and the bias of its exponent field.
+const F64_MANTISSA_BITS: u32 = 52;
+const F64_EXPONENT_BIAS: u64 = 1023;
+
 /// The lowest schema Prometheus knows, and the highest.
 pub(crate) const MIN_SCHEMA: i8 = -4;
 pub(crate) const MAX_SCHEMA: i8 = 8;
@@ -43,9 +47,13 @@ pub(crate) struct NativeLayout {
     /// nanoseconds it holds: `floor(2^(i / 2^schema) * 1e9)` for bucket
     /// `i`, the last `u64::MAX`.
     upper_nanos: Box<[u64]>,
-    /// `CELL_BITS` bits below a duration's highest set bit split each power
-    /// of two of nanoseconds into cells narrower than the narrowest bucket.
-    cell_bits: u32,
+    /// The bits of a duration as an `f64` that name its cell, shifted down
+    /// by this: the exponent and the top `schema + 1` bits of the mantissa
+    /// (which split each power of two of nanoseconds into cells narrower
+    /// than any bucket)...
+    mantissa_shift: u32,
+    /// ...less this, the exponent bias: the cell's index in `cells`.
+    index_bias: u64,
     /// Per (highest set bit, cell), the counter of the smallest duration in
     /// the cell (low 16 bits) and that counter's upper bound (the rest): a
     /// duration's counter is this one, or the next when it is past the
@@ -111,7 +119,8 @@ impl NativeLayout {
         NativeLayout {
             schema,
             upper_nanos,
-            cell_bits,
+            mantissa_shift: F64_MANTISSA_BITS - cell_bits,
+            index_bias: F64_EXPONENT_BIAS << cell_bits,
             cells,
             group,
             first_index,
@@ -127,18 +136,22 @@ impl NativeLayout {
     /// The counter (0 for the zero bucket) a duration of `nanos` lands in.
     #[inline]
     pub(crate) fn counter(&self, nanos: u64) -> usize {
-        if nanos == 0 {
-            return 0;
-        }
         // Past 78 hours every duration is in the top bucket, whose bound the
         // table holds as that cap: capped too, it is never past it.
         let nanos = nanos.min(CELL_UPPER_MAX);
-        let power = 63 - nanos.leading_zeros();
-        // The bits below the highest set one, at the top of a word.
-        let below = (nanos << nanos.leading_zeros()) << 1;
-        let cell = below >> (64 - self.cell_bits);
-        let index = ((power as usize) << self.cell_bits) | cell as usize;
-        let cell = self.cells[index];
+        // Exact as a float (below 2^53), whose exponent field is the power
+        // of two and whose mantissa's top bits are the cell: one conversion
+        // where a bit scan and three shifts took twice the instructions.
+        #[allow(clippy::cast_precision_loss)]
+        let exact = i64::try_from(nanos).unwrap_or(i64::MAX) as f64;
+        let index = (exact.to_bits() >> self.mantissa_shift).wrapping_sub(self.index_bias);
+        // Only 0 ns (all bits zero) is outside the table: the zero bucket.
+        let Some(&cell) = usize::try_from(index)
+            .ok()
+            .and_then(|index| self.cells.get(index))
+        else {
+            return 0;
+        };
         #[allow(clippy::cast_possible_truncation)]
         let candidate = (cell & 0xffff) as usize;
         candidate + usize::from(nanos > cell >> 16)

@@ -27,7 +27,8 @@ struct Counts {
 impl Counts {
     #[inline]
     fn cell(&self, counter: usize) -> Option<&AtomicU16> {
-        self.counters.get(counter.checked_sub(self.first)?)
+        // Below `first` wraps past the end: one comparison for both sides.
+        self.counters.get(counter.wrapping_sub(self.first))
     }
 
     fn range(&self) -> Range<usize> {

@@ -67,16 +67,17 @@ pub(crate) struct Recorder {
     native_lock: Mutex<()>,
 }
 
-/// Where a call started: the slot and stripe of its thread, so a call that
-/// ends on the thread it started on (every sync call) finds its stripe
-/// again without looking it up.
+/// The stripe of the thread a call started on, while the call is known to
+/// be on that thread still (every sync call, an async call never suspended):
+/// it ends in that stripe without looking up its thread's slot. `None`: the
+/// thread had no slot, or the call may have moved ([`StartedOn::ANYWHERE`]).
 #[derive(Clone, Copy)]
-pub(crate) struct StartedOn<'r>(Option<(usize, &'r Stripe)>);
+pub(crate) struct StartedOn<'r>(Option<&'r Stripe>);
 
 impl StartedOn<'_> {
-    /// For a call whose start was not counted here (tests).
-    #[cfg(test)]
-    pub(crate) const NOWHERE: StartedOn<'static> = StartedOn(None);
+    /// A call that may end on any thread: its end looks up the stripe of the
+    /// thread it ends on.
+    pub(crate) const ANYWHERE: StartedOn<'static> = StartedOn(None);
 }
 
 /// A consistent read of a recorder (or several, added up).
@@ -202,14 +203,14 @@ impl Recorder {
     }
 
     /// Counts one call as started (in flight until [`record`](Self::record)).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn start(&self) -> StartedOn<'_> {
         match thread_slot::current() {
             Some(slot) => {
                 let stripe = self.owned_stripe(slot);
                 // This thread is the stripe's only writer.
-                add_owned(stripe.cell(STARTED), 1, Ordering::Relaxed);
-                StartedOn(Some((slot, stripe)))
+                add_owned(&stripe.head()[STARTED], 1, Ordering::Relaxed);
+                StartedOn(Some(stripe))
             }
             None => {
                 self.shared_stripe()
@@ -220,10 +221,10 @@ impl Recorder {
         }
     }
 
-    /// Records one call that ended with `end` at `ended_at`, with an
+    /// Records one call that ended with `status` at `ended_at`, with an
     /// optional tag, after `nanos`.
-    /// `on` is where the call started, if it ends on the same thread.
-    #[inline]
+    /// `on` is the stripe of the thread it ends on, if known.
+    #[inline(always)]
     pub(crate) fn record(
         &self,
         on: StartedOn<'_>,
@@ -232,13 +233,29 @@ impl Recorder {
         nanos: u64,
         ended_at: Ticks,
     ) {
-        let bucket = match (thread_slot::current(), on.0) {
-            (Some(slot), Some((started_slot, stripe))) if slot == started_slot => {
-                self.record_owned(stripe, status, nanos)
-            }
-            (Some(slot), _) => self.record_owned(self.owned_stripe(slot), status, nanos),
-            (None, _) => self.record_shared(status, nanos),
+        let bucket = match on.0 {
+            Some(stripe) => self.record_owned(stripe, status, nanos),
+            None => match thread_slot::current() {
+                Some(slot) => self.record_owned(self.owned_stripe(slot), status, nanos),
+                None => self.record_shared(status, nanos),
+            },
         };
+        if tag.is_some() || trace::may_be_traced() {
+            self.record_tag_and_exemplars(bucket, status, tag, nanos, ended_at);
+        }
+    }
+
+    /// Counts a tagged call, and leaves the call's exemplars when it ended
+    /// inside a trace. Out of line: most calls have neither.
+    #[inline(never)]
+    fn record_tag_and_exemplars(
+        &self,
+        bucket: usize,
+        status: Status,
+        tag: Option<&'static str>,
+        nanos: u64,
+        ended_at: Ticks,
+    ) {
         let tagged = tag.map(|tag| {
             self.tags
                 .get_or_init(|| Box::new(Tags::new()))
@@ -262,27 +279,34 @@ impl Recorder {
     /// Records a duration measured elsewhere (a duration observed by hand):
     /// a call that ended fine, with no start counted here.
     pub(crate) fn observe(&self, nanos: u64) {
-        self.record(StartedOn(None), Status::Success, None, nanos, clock::now());
+        self.record(
+            StartedOn::ANYWHERE,
+            Status::Success,
+            None,
+            nanos,
+            clock::now(),
+        );
     }
 
     /// Counts a call in this thread's own stripe (a plain load and store per
     /// counter: it is their only writer) and returns its classic bucket
     /// (`bounds_nanos.len()` for `+Inf`).
-    #[inline]
+    #[inline(always)]
     fn record_owned(&self, stripe: &Stripe, status: Status, nanos: u64) -> usize {
         let bucket = self.bucket_of(nanos);
-        let native = self.native.map(|layout| layout.counter(nanos));
-        add_owned(stripe.cell(SUM), nanos, Ordering::Relaxed);
-        add_owned(stripe.cell(status.index()), 1, Ordering::Release);
+        let head = stripe.head();
+        add_owned(&head[SUM], nanos, Ordering::Relaxed);
+        add_owned(&head[status.index()], 1, Ordering::Release);
         if bucket < self.bounds_nanos.len() {
             add_owned(stripe.cell(FIRST_BUCKET + bucket), 1, Ordering::Release);
         }
-        match native {
-            None => {}
-            Some(0) => add_owned(stripe.cell(NATIVE_ZERO), 1, Ordering::Release),
-            Some(counter) => {
-                if let Err(missed) = stripe.native().try_increment(counter) {
-                    self.count_native_slowly(stripe.native(), counter, missed);
+        if let Some(layout) = self.native {
+            match layout.counter(nanos) {
+                0 => add_owned(&head[NATIVE_ZERO], 1, Ordering::Release),
+                counter => {
+                    if let Err(missed) = stripe.native().try_increment(counter) {
+                        self.count_native_slowly(stripe.native(), counter, missed);
+                    }
                 }
             }
         }
@@ -291,6 +315,8 @@ impl Recorder {
 
     /// Counts a call of a thread without a stripe of its own, with atomic
     /// adds, and returns its classic bucket.
+    #[cold]
+    #[inline(never)]
     fn record_shared(&self, status: Status, nanos: u64) -> usize {
         let bucket = self.bucket_of(nanos);
         let stripe = self.shared_stripe();
@@ -470,7 +496,7 @@ mod tests {
 
     /// Records a call of `nanos` that ends now, on any thread.
     fn record(recorder: &Recorder, status: Status, tag: Option<&'static str>, nanos: u64) {
-        recorder.record(StartedOn::NOWHERE, status, tag, nanos, clock::now());
+        recorder.record(StartedOn::ANYWHERE, status, tag, nanos, clock::now());
     }
 
     fn snapshot(recorder: &Recorder) -> Snapshot {

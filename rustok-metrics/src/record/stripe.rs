@@ -19,7 +19,7 @@ pub(super) struct Stripe {
 impl Stripe {
     pub(super) fn new(counters: usize) -> Self {
         Stripe {
-            cells: (0..counters.div_ceil(8))
+            cells: (0..counters.div_ceil(8).max(1))
                 .map(|_| CacheLine::default())
                 .collect(),
             native: NativeWindow::default(),
@@ -29,6 +29,13 @@ impl Stripe {
     #[inline]
     pub(super) fn cell(&self, index: usize) -> &AtomicU64 {
         &self.cells[index / 8].0[index % 8]
+    }
+
+    /// The first eight counters, which every stripe has (see
+    /// [`Stripe::new`]): indexed by constants, they need no bounds check.
+    #[inline(always)]
+    pub(super) fn head(&self) -> &[AtomicU64; 8] {
+        &self.cells[0].0
     }
 
     /// The native counters of a thread's own stripe.

@@ -59,9 +59,41 @@ impl Ticks {
 /// Nanoseconds from `start` to `end` (zero if `end` is not later).
 #[inline(always)]
 pub(crate) fn nanos_between(start: Ticks, end: Ticks) -> u64 {
-    let ticks = end.0.saturating_sub(start.0);
+    nanos_of(ticks_between(start, end))
+}
+
+/// Ticks from `start` to `end` (zero if `end` is not later).
+#[inline(always)]
+pub(crate) fn ticks_between(start: Ticks, end: Ticks) -> u64 {
+    end.0.saturating_sub(start.0)
+}
+
+/// Nanoseconds in `ticks`: never fewer for more ticks.
+#[inline(always)]
+pub(crate) fn nanos_of(ticks: u64) -> u64 {
     let scaled = (u128::from(ticks) * u128::from(SCALE.load(Ordering::Relaxed))) >> SCALE_SHIFT;
     u64::try_from(scaled).unwrap_or(u64::MAX)
+}
+
+/// The most ticks that are at most `nanos` nanoseconds: a duration in
+/// ticks is within a bound in nanoseconds exactly when it is within this
+/// many ticks. Chooses the clock's source first, if no reading did.
+pub(crate) fn ticks_within(nanos: u64) -> u64 {
+    if SOURCE.load(Ordering::Acquire) == UNCHOSEN {
+        choose_source();
+    }
+    // The first tick count past `nanos`, less one; `nanos_of` never
+    // decreases.
+    let (mut low, mut high) = (0_u64, u64::MAX);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if nanos_of(middle) <= nanos {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    if nanos_of(low) <= nanos { low } else { low - 1 }
 }
 
 /// Wall-clock time of a reading, in nanoseconds since the Unix epoch: now,

@@ -44,8 +44,10 @@ impl Started {
     #[inline(never)]
     pub(crate) fn end(&self, status: Status, tag: Option<&'static str>) {
         let now = clock::now();
-        let nanos = clock::nanos_between(self.at, now);
-        self.recorder.record(self.on, status, tag, nanos, now);
+        let ticks = clock::ticks_between(self.at, now);
+        let nanos = clock::nanos_of(ticks);
+        self.recorder
+            .record(self.on, status, tag, (nanos, Some(ticks)), now);
     }
 }
 

@@ -10,6 +10,8 @@
 //! part of that range its calls took (`native_window`). Reading reduces the
 //! schema, merging neighbours, until at most `max_buckets` are populated.
 
+use super::clock;
+
 /// The lowest power of two kept: values at or below `2^MIN_EXPONENT`
 /// seconds are in the zero bucket. Divisible by 16, so every schema down
 /// to -4 has whole buckets at both ends.
@@ -17,9 +19,12 @@ const MIN_EXPONENT: i32 = -32;
 /// The highest power of two kept, 2^16 s (about 18 hours).
 const MAX_EXPONENT: i32 = 16;
 
-/// The largest upper bound a table cell holds (48 bits, 78 hours); only the
-/// top bucket's, which is unbounded, is larger.
-const CELL_UPPER_MAX: u64 = (1 << 48) - 1;
+/// Bits of a table cell that hold its counter (at most 48 * 256 + 2).
+const COUNTER_BITS: u32 = 14;
+/// The largest upper bound a table cell holds (50 bits: 31 hours in ticks of
+/// a 10 GHz clock, past the top bound of 18 hours); only the top bucket's,
+/// which is unbounded, is larger.
+const CELL_UPPER_MAX: u64 = (1 << (64 - COUNTER_BITS)) - 1;
 
 /// An `f64`'s mantissa bits, and the bias of its exponent field.
 const F64_MANTISSA_BITS: u32 = 52;
@@ -47,17 +52,17 @@ pub(crate) struct NativeLayout {
     /// nanoseconds it holds: `floor(2^(i / 2^schema) * 1e9)` for bucket
     /// `i`, the last `u64::MAX`.
     upper_nanos: Box<[u64]>,
-    /// The bits of a duration as an `f64` that name its cell, shifted down
-    /// by this: the exponent and the top `schema + 1` bits of the mantissa
-    /// (which split each power of two of nanoseconds into cells narrower
-    /// than any bucket)...
+    /// A duration as an `f64`, its bits shifted down by this, is its
+    /// exponent and the top `schema + 1` bits of its mantissa: its cell (the
+    /// cells split each power of two of the unit into parts narrower than
+    /// any bucket)...
     mantissa_shift: u32,
     /// ...less this, the exponent bias: the cell's index in `cells`.
     index_bias: u64,
-    /// Per (highest set bit, cell), the counter of the smallest duration in
-    /// the cell (low 16 bits) and that counter's upper bound (the rest): a
-    /// duration's counter is this one, or the next when it is past the
-    /// bound. One load gives both.
+    /// Per cell, the counter of the smallest duration in the cell (low
+    /// [`COUNTER_BITS`]) and that counter's upper bound in the unit (the
+    /// rest): a duration's counter is this one, or the next when it is past
+    /// the bound. One load gives both.
     cells: Box<[u64]>,
     /// Counters per power of two of seconds (one for negative schemas).
     group: usize,
@@ -79,8 +84,15 @@ pub(crate) struct NativeBuckets {
 
 impl NativeLayout {
     /// `schema` in `MIN_SCHEMA..=MAX_SCHEMA`, `max_buckets` at least 1
-    /// (the settings validate both).
+    /// (the settings validate both); durations counted in the clock's ticks
+    /// (see [`counter`](Self::counter)).
     pub(crate) fn new(schema: i8, max_buckets: usize) -> Self {
+        Self::in_unit(schema, max_buckets, clock::ticks_within)
+    }
+
+    /// As [`new`](Self::new), durations counted in a unit of which
+    /// `units_within(nanos)` is the most that are at most `nanos`.
+    fn in_unit(schema: i8, max_buckets: usize, units_within: fn(u64) -> u64) -> Self {
         let schema = schema.clamp(MIN_SCHEMA, MAX_SCHEMA);
         let (first_index, last_index) = if schema >= 0 {
             let per_power = 1_i32 << schema;
@@ -104,6 +116,12 @@ impl NativeLayout {
         // A bucket spans at least a factor 2^(1/2^schema), more than 1 +
         // 1/2^(schema+1): cells of that width hold at most one boundary.
         let cell_bits = u32::try_from(i32::from(schema) + 1).unwrap_or(0).max(1);
+        // The same bounds in the unit durations are counted in: a duration
+        // is within a bound exactly when it is within its unit bound.
+        let upper_units: Box<[u64]> = upper_nanos
+            .iter()
+            .map(|&nanos| units_within(nanos))
+            .collect();
         let cells = (0..64_u32)
             .flat_map(|power| (0..1_u64 << cell_bits).map(move |cell| (power, cell)))
             .map(|(power, cell)| {
@@ -111,9 +129,10 @@ impl NativeLayout {
                 // nanosecond may hold none; they are never looked up).
                 let start = (1_u128 << power) + ((u128::from(cell) << power) >> cell_bits);
                 let start = u64::try_from(start).unwrap_or(u64::MAX);
-                let counter = scan_counter(&upper_nanos, start);
-                let upper = upper_nanos[counter].min(CELL_UPPER_MAX);
-                (upper << 16) | u64::try_from(counter).expect("at most 48 * 256 + 2 counters")
+                let counter = scan_counter(&upper_units, start);
+                let upper = upper_units[counter].min(CELL_UPPER_MAX);
+                (upper << COUNTER_BITS)
+                    | u64::try_from(counter).expect("at most 48 * 256 + 2 counters")
             })
             .collect();
         NativeLayout {
@@ -133,19 +152,25 @@ impl NativeLayout {
         self.upper_nanos.len()
     }
 
-    /// The counter (0 for the zero bucket) a duration of `nanos` lands in.
+    /// The counter (0 for the zero bucket) a duration of `ticks` of the
+    /// clock lands in (of the unit the layout was made [`in_unit`](Self::in_unit)).
+    ///
+    /// In ticks, not nanoseconds, so that the lookup starts from the clock
+    /// readings' difference and runs beside their scaling to nanoseconds
+    /// instead of after it: on AMD EPYC under KVM, the next clock reading
+    /// waits for this chain to finish, so its length is what a call pays.
     #[inline]
-    pub(crate) fn counter(&self, nanos: u64) -> usize {
-        // Past 78 hours every duration is in the top bucket, whose bound the
+    pub(crate) fn counter(&self, ticks: u64) -> usize {
+        // Past the cap every duration is in the top bucket, whose bound the
         // table holds as that cap: capped too, it is never past it.
-        let nanos = nanos.min(CELL_UPPER_MAX);
+        let ticks = ticks.min(CELL_UPPER_MAX);
         // Exact as a float (below 2^53), whose exponent field is the power
         // of two and whose mantissa's top bits are the cell: one conversion
         // where a bit scan and three shifts took twice the instructions.
         #[allow(clippy::cast_precision_loss)]
-        let exact = i64::try_from(nanos).unwrap_or(i64::MAX) as f64;
+        let exact = i64::try_from(ticks).unwrap_or(i64::MAX) as f64;
         let index = (exact.to_bits() >> self.mantissa_shift).wrapping_sub(self.index_bias);
-        // Only 0 ns (all bits zero) is outside the table: the zero bucket.
+        // Only 0 (all bits zero) is outside the table: the zero bucket.
         let Some(&cell) = usize::try_from(index)
             .ok()
             .and_then(|index| self.cells.get(index))
@@ -153,8 +178,15 @@ impl NativeLayout {
             return 0;
         };
         #[allow(clippy::cast_possible_truncation)]
-        let candidate = (cell & 0xffff) as usize;
-        candidate + usize::from(nanos > cell >> 16)
+        let candidate = (cell & ((1 << COUNTER_BITS) - 1)) as usize;
+        candidate + usize::from(ticks > cell >> COUNTER_BITS)
+    }
+
+    /// The counter a duration of `nanos` lands in, by a binary search of
+    /// the bounds: for durations not measured by the clock (observed by
+    /// hand).
+    pub(crate) fn counter_of_nanos(&self, nanos: u64) -> usize {
+        self.upper_nanos.partition_point(|&upper| upper < nanos)
     }
 
     /// The counters of the power of two `counter` is in and of the powers
@@ -230,8 +262,9 @@ mod tests {
         index
     }
 
+    /// A layout counting nanoseconds (the clock's unit is the OS's).
     fn layout_of(schema: i8) -> NativeLayout {
-        NativeLayout::new(schema, 160)
+        NativeLayout::in_unit(schema, 160, |nanos| nanos)
     }
 
     fn index_of(layout: &NativeLayout, nanos: u64) -> i32 {
@@ -286,6 +319,42 @@ mod tests {
         }
     }
 
+    /// The most 3/8 ns ticks (a 2.67 GHz clock) within `nanos`.
+    fn fast_ticks_within(nanos: u64) -> u64 {
+        let ticks = (8 * (u128::from(nanos) + 1)).div_ceil(3) - 1;
+        u64::try_from(ticks).unwrap_or(u64::MAX)
+    }
+
+    /// The most 3 ns ticks within `nanos`.
+    fn slow_ticks_within(nanos: u64) -> u64 {
+        nanos / 3
+    }
+
+    #[test]
+    fn counting_ticks_puts_durations_where_their_nanoseconds_go() {
+        /// How many ticks are within some nanoseconds, and the reverse.
+        type Unit = (fn(u64) -> u64, fn(u64) -> u64);
+        let units: [Unit; 2] = [
+            (fast_ticks_within, |ticks| ticks * 3 / 8),
+            (slow_ticks_within, |ticks| ticks * 3),
+        ];
+        for schema in MIN_SCHEMA..=MAX_SCHEMA {
+            for (ticks_within, nanos_of) in units {
+                let layout = NativeLayout::in_unit(schema, 160, ticks_within);
+                for &upper in layout.upper_nanos.iter().filter(|&&upper| upper < 1 << 40) {
+                    let last = ticks_within(upper);
+                    for ticks in [last.saturating_sub(1), last, last + 1, last + 2] {
+                        assert_eq!(
+                            layout.counter(ticks),
+                            layout.counter_of_nanos(nanos_of(ticks)),
+                            "{ticks} ticks at schema {schema}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn powers_of_two_are_upper_bounds() {
         // 2^-20 s is not a whole number of nanoseconds; 2^-9 s ... neither:
@@ -311,7 +380,7 @@ mod tests {
 
     #[test]
     fn too_many_buckets_lower_the_schema_until_they_fit() {
-        let layout = NativeLayout::new(3, 4);
+        let layout = NativeLayout::in_unit(3, 4, |nanos| nanos);
         let mut counts = vec![0_u64; layout.counters()];
         // 1 ms to 1 s: ten powers of two, about 80 buckets at schema 3.
         let mut nanos = 1_000_000_u64;

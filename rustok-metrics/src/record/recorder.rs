@@ -222,7 +222,8 @@ impl Recorder {
     }
 
     /// Records one call that ended with `status` at `ended_at`, with an
-    /// optional tag, after `nanos`.
+    /// optional tag, after `nanos` (`ticks` of the clock, when the clock
+    /// measured it).
     /// `on` is the stripe of the thread it ends on, if known.
     #[inline(always)]
     pub(crate) fn record(
@@ -230,14 +231,14 @@ impl Recorder {
         on: StartedOn<'_>,
         status: Status,
         tag: Option<&'static str>,
-        nanos: u64,
+        (nanos, ticks): (u64, Option<u64>),
         ended_at: Ticks,
     ) {
         let bucket = match on.0 {
-            Some(stripe) => self.record_owned(stripe, status, nanos),
+            Some(stripe) => self.record_owned(stripe, status, nanos, ticks),
             None => match thread_slot::current() {
-                Some(slot) => self.record_owned(self.owned_stripe(slot), status, nanos),
-                None => self.record_shared(status, nanos),
+                Some(slot) => self.record_owned(self.owned_stripe(slot), status, nanos, ticks),
+                None => self.record_shared(status, nanos, ticks),
             },
         };
         if tag.is_some() || trace::may_be_traced() {
@@ -283,7 +284,7 @@ impl Recorder {
             StartedOn::ANYWHERE,
             Status::Success,
             None,
-            nanos,
+            (nanos, None),
             clock::now(),
         );
     }
@@ -292,7 +293,13 @@ impl Recorder {
     /// counter: it is their only writer) and returns its classic bucket
     /// (`bounds_nanos.len()` for `+Inf`).
     #[inline(always)]
-    fn record_owned(&self, stripe: &Stripe, status: Status, nanos: u64) -> usize {
+    fn record_owned(
+        &self,
+        stripe: &Stripe,
+        status: Status,
+        nanos: u64,
+        ticks: Option<u64>,
+    ) -> usize {
         let bucket = self.bucket_of(nanos);
         let head = stripe.head();
         add_owned(&head[SUM], nanos, Ordering::Relaxed);
@@ -301,7 +308,7 @@ impl Recorder {
             add_owned(stripe.cell(FIRST_BUCKET + bucket), 1, Ordering::Release);
         }
         if let Some(layout) = self.native {
-            match layout.counter(nanos) {
+            match native_counter(layout, nanos, ticks) {
                 0 => add_owned(&head[NATIVE_ZERO], 1, Ordering::Release),
                 counter => {
                     if let Err(missed) = stripe.native().try_increment(counter) {
@@ -317,7 +324,7 @@ impl Recorder {
     /// adds, and returns its classic bucket.
     #[cold]
     #[inline(never)]
-    fn record_shared(&self, status: Status, nanos: u64) -> usize {
+    fn record_shared(&self, status: Status, nanos: u64, ticks: Option<u64>) -> usize {
         let bucket = self.bucket_of(nanos);
         let stripe = self.shared_stripe();
         stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
@@ -329,7 +336,7 @@ impl Recorder {
         }
         if let Some(layout) = self.native {
             stripe
-                .cell(self.native_start() + layout.counter(nanos))
+                .cell(self.native_start() + native_counter(layout, nanos, ticks))
                 .fetch_add(1, Ordering::Release);
         }
         bucket
@@ -483,6 +490,16 @@ impl Recorder {
     }
 }
 
+/// A call's native counter: from its ticks when the clock measured it,
+/// from its nanoseconds otherwise.
+#[inline(always)]
+fn native_counter(layout: &NativeLayout, nanos: u64, ticks: Option<u64>) -> usize {
+    match ticks {
+        Some(ticks) => layout.counter(ticks),
+        None => layout.counter_of_nanos(nanos),
+    }
+}
+
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn seconds_to_nanos(seconds: f64) -> u64 {
     // Bounds are validated finite and positive; `as` saturates regardless.
@@ -496,7 +513,13 @@ mod tests {
 
     /// Records a call of `nanos` that ends now, on any thread.
     fn record(recorder: &Recorder, status: Status, tag: Option<&'static str>, nanos: u64) {
-        recorder.record(StartedOn::ANYWHERE, status, tag, nanos, clock::now());
+        recorder.record(
+            StartedOn::ANYWHERE,
+            status,
+            tag,
+            (nanos, None),
+            clock::now(),
+        );
     }
 
     fn snapshot(recorder: &Recorder) -> Snapshot {
@@ -558,14 +581,14 @@ mod tests {
         let snapshot = snapshot(&recorder);
         let mut expected = vec![0_u64; LAYOUT.counters()];
         for &nanos in durations.iter().chain(durations.iter().rev()) {
-            expected[LAYOUT.counter(nanos)] += 1;
+            expected[LAYOUT.counter_of_nanos(nanos)] += 1;
         }
-        expected[LAYOUT.counter(5_000)] += full;
+        expected[LAYOUT.counter_of_nanos(5_000)] += full;
         assert_eq!(snapshot.native, expected);
         assert_eq!(snapshot.total(), 24 + full);
         // The window spans the powers of two the calls took, not the layout.
         let stripe = recorder.owned_stripe(crate::record::thread_slot::current().unwrap());
-        let spanned = LAYOUT.counter(64 << 11) - LAYOUT.counter(64) + 1;
+        let spanned = LAYOUT.counter_of_nanos(64 << 11) - LAYOUT.counter_of_nanos(64) + 1;
         assert!(
             stripe.native().len() <= spanned + 16,
             "{}",

@@ -20,11 +20,9 @@ impl Started {
     #[inline(always)]
     pub(crate) fn now(recorder: &'static Recorder) -> Self {
         let on = recorder.start();
-        Started {
-            recorder,
-            on,
-            at: clock::now(),
-        }
+        let at = clock::now();
+        recorder.count_pending(on);
+        Started { recorder, on, at }
     }
 
     /// This call, which may end on another thread than it started on (a
@@ -84,5 +82,50 @@ impl Drop for Guard {
             Status::Cancelled
         };
         self.0.anywhere().end(status, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use super::Started;
+    use crate::outcome::Status;
+    use crate::record::{NativeLayout, Recorder, Snapshot};
+
+    static LAYOUT: LazyLock<NativeLayout> = LazyLock::new(|| NativeLayout::new(3, 160));
+
+    fn native_calls(recorder: &Recorder) -> u64 {
+        let mut snapshot = Snapshot::default();
+        recorder.add_to(&mut snapshot, true);
+        assert!(snapshot.native.iter().sum::<u64>() <= snapshot.total());
+        snapshot.native.iter().sum()
+    }
+
+    #[test]
+    fn a_native_count_left_for_the_next_call_is_read_exactly_once() {
+        static RECORDER: LazyLock<Recorder> =
+            LazyLock::new(|| Recorder::new(&[0.001], Some(&LAYOUT)));
+        Started::now(&RECORDER).end(Status::Success, None);
+        // Noted by the call, not counted yet: the read counts it.
+        assert_eq!(native_calls(&RECORDER), 1);
+        // The next call counts it, and it is still read once.
+        let second = Started::now(&RECORDER);
+        assert_eq!(native_calls(&RECORDER), 1);
+        second.anywhere().end(Status::Error, None);
+        // Observed by hand twice (no start in between): each counts the one
+        // noted before it.
+        RECORDER.observe(5_000);
+        RECORDER.observe(5_000_000_000);
+        assert_eq!(native_calls(&RECORDER), 4);
+        // A thread that ended its only call and exited: still read.
+        std::thread::spawn(|| Started::now(&RECORDER).end(Status::Success, None))
+            .join()
+            .unwrap();
+        assert_eq!(native_calls(&RECORDER), 5);
+        let mut snapshot = Snapshot::default();
+        RECORDER.add_to(&mut snapshot, true);
+        assert_eq!(snapshot.total(), 5);
+        assert_eq!(snapshot.native[LAYOUT.counter_of_nanos(5_000_000_000)], 1);
     }
 }

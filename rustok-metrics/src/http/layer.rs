@@ -12,7 +12,7 @@ use tower_service::Service;
 
 use super::series::{http_series, status_label};
 use crate::outcome::Status;
-use crate::record::Guard;
+use crate::record::{EndsOn, Guard};
 
 /// Records `rustok_http_requests_total{method, route, status}`,
 /// `rustok_http_request_duration_seconds{method, route}` and
@@ -116,7 +116,9 @@ where
                 Ok(response) => (Status::Success, status_label(response.status())),
                 Err(_) => (Status::Error, "500"),
             };
-            guard.into_started().anywhere().end(end, Some(status));
+            guard
+                .into_started()
+                .end(end, Some(status), EndsOn::AnyThread);
         }
         Poll::Ready(result)
     }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::call_site::CallGuard;
 use crate::outcome::{Outcome, Status};
-use crate::record::Started;
+use crate::record::{EndsOn, Started};
 use crate::span::{ErrorFields, Observer, Unobserved};
 
 /// One metered call, from its first statement until the function's frame
@@ -190,18 +190,18 @@ impl<O: Observer> Exit<O> {
 
 impl<O: Observer> Exit<O> {
     /// How the call ended, as it drops, whether it was parked at an
-    /// `.await` then, and the started call (which, if the call ever parked,
-    /// may end on another thread).
+    /// `.await` then, and the thread it ends on (another than it started on,
+    /// maybe, if it ever parked).
     #[inline(always)]
-    fn ending(&self) -> (Status, Option<&'static str>, bool, Started) {
+    fn ending(&self) -> (Status, Option<&'static str>, bool, EndsOn) {
         let parked = self.suspended.parked.load(Ordering::Relaxed);
         // Parked at an `.await`: whoever held the future dropped it, even
         // while unwinding from a panic of its own.
         let suspended = parked & PARKED != 0;
-        let started = if parked == 0 {
-            self.started
+        let ends_on = if parked == 0 {
+            EndsOn::StartingThread
         } else {
-            self.started.anywhere()
+            EndsOn::AnyThread
         };
         let unwinding = std::thread::panicking();
         let (status, error_kind) = match self.outcome.get() {
@@ -216,7 +216,7 @@ impl<O: Observer> Exit<O> {
             // A future dropped between polls.
             None => (Status::Cancelled, None),
         };
-        (status, error_kind, suspended, started)
+        (status, error_kind, suspended, ends_on)
     }
 
     /// The end of a call whose observer watches it: out of line, so the
@@ -226,11 +226,12 @@ impl<O: Observer> Exit<O> {
     /// notes is known there, not read back.
     #[inline(never)]
     fn end_watched(&mut self) {
-        let (status, error_kind, suspended, started) = self.ending();
+        let (status, error_kind, suspended, ends_on) = self.ending();
+        let started = self.started;
         // Recorded inside the observer's span, before it closes.
-        self.suspended
-            .observer
-            .end(status, suspended, move || started.end(status, error_kind));
+        self.suspended.observer.end(status, suspended, move || {
+            started.end(status, error_kind, ends_on);
+        });
     }
 }
 
@@ -240,8 +241,11 @@ impl<O: Observer> Drop for Exit<O> {
         if self.suspended.observer.watching() {
             self.end_watched();
         } else {
-            let (status, error_kind, _, started) = self.ending();
-            started.end(status, error_kind);
+            let (status, error_kind, _, ends_on) = self.ending();
+            // A copy: the `Exit` itself is not lent out, so the compiler
+            // sees that nothing else reads its flags.
+            let started = self.started;
+            started.end(status, error_kind, ends_on);
         }
     }
 }

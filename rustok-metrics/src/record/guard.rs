@@ -25,28 +25,32 @@ impl Started {
         Started { recorder, on, at }
     }
 
-    /// This call, which may end on another thread than it started on (a
-    /// future that was suspended, a request): its end looks up its thread.
-    #[inline(always)]
-    pub(crate) fn anywhere(self) -> Self {
-        Started {
-            on: StartedOn::ANYWHERE,
-            ..self
-        }
-    }
-
-    /// Records the call as ended with `status` and an optional tag, on the
-    /// thread it started on unless it is [`anywhere`](Self::anywhere): the
-    /// one call a metered function makes when it ends, everything else
-    /// inlined in it but the rare paths.
+    /// Records the call as ended with `status` and an optional tag, on
+    /// `ends_on`: the one call a metered function makes when it ends,
+    /// everything else inlined in it but the rare paths.
     #[inline(never)]
-    pub(crate) fn end(&self, status: Status, tag: Option<&'static str>) {
+    pub(crate) fn end(&self, status: Status, tag: Option<&'static str>, ends_on: EndsOn) {
         let now = clock::now();
         let ticks = clock::ticks_between(self.at, now);
         let nanos = clock::nanos_of(ticks);
+        let on = match ends_on {
+            EndsOn::StartingThread => self.on,
+            EndsOn::AnyThread => StartedOn::ANYWHERE,
+        };
         self.recorder
-            .record(self.on, status, tag, (nanos, Some(ticks)), now);
+            .record(on, status, tag, (nanos, Some(ticks)), now);
     }
+}
+
+/// Which thread a call ends on, as far as its recorder needs to know.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum EndsOn {
+    /// The thread it started on (a sync call, an async call that never
+    /// parked): it ends in the stripe it started in.
+    StartingThread,
+    /// Maybe another (a future that parked, a request): its end looks up
+    /// the stripe of the thread it ends on.
+    AnyThread,
 }
 
 /// Measures one call until it is [`into_started`](Self::into_started) and
@@ -81,7 +85,7 @@ impl Drop for Guard {
         } else {
             Status::Cancelled
         };
-        self.0.anywhere().end(status, None);
+        self.0.end(status, None, EndsOn::AnyThread);
     }
 }
 
@@ -89,7 +93,7 @@ impl Drop for Guard {
 mod tests {
     use std::sync::LazyLock;
 
-    use super::Started;
+    use super::{EndsOn, Started};
     use crate::outcome::Status;
     use crate::record::{NativeLayout, Recorder, Snapshot};
 
@@ -106,22 +110,24 @@ mod tests {
     fn a_native_count_left_for_the_next_call_is_read_exactly_once() {
         static RECORDER: LazyLock<Recorder> =
             LazyLock::new(|| Recorder::new(&[0.001], Some(&LAYOUT)));
-        Started::now(&RECORDER).end(Status::Success, None);
+        Started::now(&RECORDER).end(Status::Success, None, EndsOn::StartingThread);
         // Noted by the call, not counted yet: the read counts it.
         assert_eq!(native_calls(&RECORDER), 1);
         // The next call counts it, and it is still read once.
         let second = Started::now(&RECORDER);
         assert_eq!(native_calls(&RECORDER), 1);
-        second.anywhere().end(Status::Error, None);
+        second.end(Status::Error, None, EndsOn::AnyThread);
         // Observed by hand twice (no start in between): each counts the one
         // noted before it.
         RECORDER.observe(5_000);
         RECORDER.observe(5_000_000_000);
         assert_eq!(native_calls(&RECORDER), 4);
         // A thread that ended its only call and exited: still read.
-        std::thread::spawn(|| Started::now(&RECORDER).end(Status::Success, None))
-            .join()
-            .unwrap();
+        std::thread::spawn(|| {
+            Started::now(&RECORDER).end(Status::Success, None, EndsOn::StartingThread)
+        })
+        .join()
+        .unwrap();
         assert_eq!(native_calls(&RECORDER), 5);
         let mut snapshot = Snapshot::default();
         RECORDER.add_to(&mut snapshot, true);

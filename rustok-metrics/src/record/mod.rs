@@ -17,6 +17,6 @@ mod tags;
 mod thread_slot;
 
 pub(crate) use bounded_table::BoundedTable;
-pub(crate) use guard::{Guard, Started};
+pub(crate) use guard::{EndsOn, Guard, Started};
 pub(crate) use native::{MAX_SCHEMA, MIN_SCHEMA, NativeBuckets, NativeLayout};
 pub(crate) use recorder::{Recorder, Snapshot};

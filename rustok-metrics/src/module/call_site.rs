@@ -147,7 +147,10 @@ impl CallSite {
     /// recorder: the static kind (no recorder before the first call, so it
     /// renders as zeros), or each computed value seen, plus `other` once
     /// values overflowed.
-    pub(super) fn for_each_kind(&self, mut visit: impl FnMut(&'static str, Option<&Recorder>)) {
+    pub(super) fn for_each_kind(
+        &'static self,
+        mut visit: impl FnMut(&'static str, Option<&'static Recorder>),
+    ) {
         if !self.operation.computed_kind {
             visit(self.operation.kind, self.recorder.get());
         } else if let Some(kinds) = self.computed_kinds.get() {

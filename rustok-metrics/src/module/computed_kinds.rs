@@ -62,7 +62,7 @@ impl ComputedKinds {
     }
 
     /// Each kind kept and its recorder, then `other` once values overflowed.
-    pub(super) fn for_each(&self, mut visit: impl FnMut(&'static str, &Recorder)) {
+    pub(super) fn for_each(&'static self, mut visit: impl FnMut(&'static str, &'static Recorder)) {
         for (kind, recorder) in self.kept.iter() {
             visit(kind, recorder);
         }

@@ -19,6 +19,7 @@ mod exit;
 mod families;
 mod name;
 mod operation;
+mod series;
 mod settings;
 mod writer;
 

@@ -172,6 +172,30 @@ impl Snapshot {
         }
     }
 
+    /// Back to a reading of nothing, keeping the buffers: a render reads
+    /// thousands of series through one snapshot without allocating for each.
+    pub(crate) fn clear(&mut self) {
+        self.by_status = [0; Status::COUNT];
+        self.started = 0;
+        self.sum_nanos = 0;
+        self.buckets.clear();
+        self.tagged.clear();
+        self.native.clear();
+        self.bucket_exemplars.clear();
+        self.status_exemplars = [None; Status::COUNT];
+        self.tagged_exemplars.clear();
+    }
+
+    /// Whether it holds more than counts: tags, exemplars or native
+    /// buckets.
+    pub(crate) fn has_more_than_counts(&self) -> bool {
+        !self.tagged.is_empty()
+            || !self.native.is_empty()
+            || !self.bucket_exemplars.is_empty()
+            || !self.tagged_exemplars.is_empty()
+            || self.status_exemplars.iter().any(Option::is_some)
+    }
+
     /// Calls started and not ended yet.
     pub(crate) fn in_flight(&self) -> u64 {
         self.started.saturating_sub(self.total())

@@ -28,28 +28,30 @@ pub(super) enum Flavor {
 }
 
 pub(super) struct TextEncoder<'b> {
-    out: &'b mut Vec<u8>,
+    /// A `String`: every piece written is a `str`, so the text is never
+    /// checked for UTF-8 again.
+    out: &'b mut String,
     flavor: Flavor,
     /// The current family's sample name stem (`x` of `x_bucket`, `x_total`).
     name: String,
     /// What a counter's samples add to `name`: `_total` in OpenMetrics.
     counter_suffix: &'static str,
     /// The current sample's label pairs, `{`-opened and not closed.
-    labels: Vec<u8>,
+    labels: String,
     /// A histogram sample's `name_bucket{labels,le="`, reused.
-    bucket_start: Vec<u8>,
+    bucket_start: String,
     family_type: FamilyType,
 }
 
 impl<'b> TextEncoder<'b> {
-    pub(super) fn new(out: &'b mut Vec<u8>, flavor: Flavor) -> Self {
+    pub(super) fn new(out: &'b mut String, flavor: Flavor) -> Self {
         TextEncoder {
             out,
             flavor,
             name: String::new(),
             counter_suffix: "",
-            labels: Vec::new(),
-            bucket_start: Vec::new(),
+            labels: String::new(),
+            bucket_start: String::new(),
             family_type: FamilyType::Untyped,
         }
     }
@@ -57,27 +59,36 @@ impl<'b> TextEncoder<'b> {
     /// Ends the exposition: OpenMetrics requires `# EOF`.
     pub(super) fn finish(self) {
         if self.flavor == Flavor::OpenMetrics {
-            self.out.extend_from_slice(b"# EOF\n");
+            self.out.push_str("# EOF\n");
         }
     }
 
     fn metadata(&mut self, keyword: &str, text: &str) {
-        self.out.extend_from_slice(keyword.as_bytes());
-        self.out.extend_from_slice(self.name.as_bytes());
-        self.out.push(b' ');
-        self.out.extend_from_slice(text.as_bytes());
-        self.out.push(b'\n');
+        self.out.push_str(keyword);
+        self.out.push_str(&self.name);
+        self.out.push(' ');
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// `# HELP name text`, `"` escaped in OpenMetrics only.
+    fn help(&mut self, text: &str) {
+        self.out.push_str("# HELP ");
+        self.out.push_str(&self.name);
+        self.out.push(' ');
+        escape(self.out, text, self.flavor == Flavor::OpenMetrics);
+        self.out.push('\n');
     }
 
     /// Formats `labels` into `self.labels`, `{` included, `}` not.
     fn set_labels(&mut self, labels: Labels<'_>) {
         self.labels.clear();
         for (index, (name, value)) in labels.iter().enumerate() {
-            self.labels.push(if index == 0 { b'{' } else { b',' });
-            self.labels.extend_from_slice(name.as_bytes());
-            self.labels.extend_from_slice(b"=\"");
+            self.labels.push(if index == 0 { '{' } else { ',' });
+            self.labels.push_str(name);
+            self.labels.push_str("=\"");
             escape(&mut self.labels, value, true);
-            self.labels.push(b'"');
+            self.labels.push('"');
         }
     }
 
@@ -92,22 +103,30 @@ impl<'b> TextEncoder<'b> {
         exemplar: Option<(Exemplar, f64)>,
     ) {
         let out = &mut *self.out;
-        out.extend_from_slice(self.name.as_bytes());
-        out.extend_from_slice(suffix.as_bytes());
-        out.extend_from_slice(&self.labels);
+        out.push_str(&self.name);
+        out.push_str(suffix);
+        out.push_str(&self.labels);
         match extra {
             Some((name, label)) => {
-                out.push(if self.labels.is_empty() { b'{' } else { b',' });
-                out.extend_from_slice(name.as_bytes());
-                out.extend_from_slice(b"=\"");
-                out.extend_from_slice(label.as_bytes());
-                out.extend_from_slice(b"\"}");
+                out.push(if self.labels.is_empty() { '{' } else { ',' });
+                out.push_str(name);
+                out.push_str("=\"");
+                escape(out, label, true);
+                out.push_str("\"}");
             }
-            None if !self.labels.is_empty() => out.push(b'}'),
+            None if !self.labels.is_empty() => out.push('}'),
             None => {}
         }
-        out.push(b' ');
+        out.push(' ');
         self.value_and_end(value, timestamp, exemplar);
+    }
+
+    /// A counter's exemplar counts one call; other families have none.
+    fn scalar_exemplar(&self, sample: &Scalar) -> Option<(Exemplar, f64)> {
+        sample
+            .exemplar
+            .filter(|_| self.family_type == FamilyType::Counter)
+            .map(|exemplar| (exemplar, 1.0))
     }
 
     /// The value of a line, its timestamp and exemplar, and the newline.
@@ -123,7 +142,7 @@ impl<'b> TextEncoder<'b> {
             Value::Float(value) => write_f64(out, value),
         }
         if let Some(ms) = timestamp {
-            out.push(b' ');
+            out.push(' ');
             match self.flavor {
                 Flavor::Prometheus004 => write_i64(out, ms),
                 #[allow(clippy::cast_precision_loss)]
@@ -133,28 +152,31 @@ impl<'b> TextEncoder<'b> {
         if let (Flavor::OpenMetrics, Some((exemplar, value))) = (self.flavor, exemplar) {
             write_exemplar(out, &exemplar, value);
         }
-        out.push(b'\n');
+        out.push('\n');
     }
 }
 
 /// ` # {trace_id="..",span_id=".."} value timestamp`, the timestamp in
 /// seconds.
-fn write_exemplar(out: &mut Vec<u8>, exemplar: &Exemplar, value: f64) {
-    out.extend_from_slice(b" # {trace_id=\"");
-    out.extend_from_slice(hex(&exemplar.trace.trace_id(), &mut [0; 32]));
-    out.extend_from_slice(b"\",span_id=\"");
-    out.extend_from_slice(hex(&exemplar.trace.span_id(), &mut [0; 16]));
-    out.extend_from_slice(b"\"} ");
+fn write_exemplar(out: &mut String, exemplar: &Exemplar, value: f64) {
+    // Hex digits are ASCII: these never fall back.
+    let (mut trace_id, mut span_id) = ([0; 32], [0; 16]);
+    let trace_id = hex(&exemplar.trace.trace_id(), &mut trace_id);
+    let span_id = hex(&exemplar.trace.span_id(), &mut span_id);
+    out.push_str(" # {trace_id=\"");
+    out.push_str(std::str::from_utf8(trace_id).unwrap_or_default());
+    out.push_str("\",span_id=\"");
+    out.push_str(std::str::from_utf8(span_id).unwrap_or_default());
+    out.push_str("\"} ");
     write_f64(out, value);
-    out.push(b' ');
+    out.push(' ');
     write_u64(out, exemplar.unix_nanos / 1_000_000_000);
-    out.push(b'.');
+    out.push('.');
     let millis = exemplar.unix_nanos / 1_000_000 % 1000;
-    out.extend_from_slice(&[
-        b'0' + (millis / 100) as u8,
-        b'0' + (millis / 10 % 10) as u8,
-        b'0' + (millis % 10) as u8,
-    ]);
+    for digit in [millis / 100, millis / 10 % 10, millis % 10] {
+        #[allow(clippy::cast_possible_truncation)]
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 impl Sink for TextEncoder<'_> {
@@ -171,11 +193,7 @@ impl Sink for TextEncoder<'_> {
             self.name.push_str(head.name);
         }
         if !head.help.is_empty() {
-            let mut help = Vec::with_capacity(head.help.len());
-            escape(&mut help, head.help, openmetrics);
-            // Escaping keeps UTF-8 valid: it only inserts ASCII before ASCII.
-            let help = String::from_utf8(help).unwrap_or_default();
-            self.metadata("# HELP ", &help);
+            self.help(head.help);
         }
         let type_name = match (head.family_type, openmetrics) {
             (FamilyType::Counter, _) => "counter",
@@ -197,13 +215,19 @@ impl Sink for TextEncoder<'_> {
 
     fn scalar(&mut self, labels: Labels<'_>, sample: &Scalar) {
         self.set_labels(labels);
-        // A counter's exemplar counts one call.
-        let exemplar = sample
-            .exemplar
-            .filter(|_| self.family_type == FamilyType::Counter)
-            .map(|exemplar| (exemplar, 1.0));
+        let exemplar = self.scalar_exemplar(sample);
         let (suffix, value, time) = (self.counter_suffix, sample.value, sample.timestamp_ms);
         self.line(suffix, None, value, time, exemplar);
+    }
+
+    fn scalars(&mut self, labels: Labels<'_>, last: &str, samples: &[(&str, Scalar)]) {
+        // The shared labels once, for every line.
+        self.set_labels(labels);
+        for (value, sample) in samples {
+            let exemplar = self.scalar_exemplar(sample);
+            let (suffix, time) = (self.counter_suffix, sample.timestamp_ms);
+            self.line(suffix, Some((last, value)), sample.value, time, exemplar);
+        }
     }
 
     fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>) {
@@ -218,22 +242,22 @@ impl Sink for TextEncoder<'_> {
         // written once per sample, not once per bucket.
         let mut start = std::mem::take(&mut self.bucket_start);
         start.clear();
-        start.extend_from_slice(self.name.as_bytes());
-        start.extend_from_slice(b"_bucket");
-        start.extend_from_slice(if self.labels.is_empty() {
-            b"{"
+        start.push_str(&self.name);
+        start.push_str("_bucket");
+        start.push_str(if self.labels.is_empty() {
+            "{"
         } else {
             &self.labels
         });
-        start.extend_from_slice(if self.labels.is_empty() {
-            b"le=\""
+        start.push_str(if self.labels.is_empty() {
+            "le=\""
         } else {
-            b",le=\""
+            ",le=\""
         });
         for (index, (le, &count)) in labels.iter().zip(histogram.cumulative).enumerate() {
-            self.out.extend_from_slice(&start);
-            self.out.extend_from_slice(le.as_bytes());
-            self.out.extend_from_slice(b"\"} ");
+            self.out.push_str(&start);
+            self.out.push_str(le);
+            self.out.push_str("\"} ");
             self.value_and_end(Value::Count(count), time, exemplar(index));
         }
         self.bucket_start = start;
@@ -254,9 +278,8 @@ impl Sink for TextEncoder<'_> {
         self.set_labels(labels);
         let time = summary.timestamp_ms;
         for &(q, value) in summary.quantiles {
-            let mut quantile = Vec::new();
+            let mut quantile = String::new();
             write_f64(&mut quantile, q);
-            let quantile = String::from_utf8(quantile).unwrap_or_default();
             let quantile = Some(("quantile", quantile.as_str()));
             self.line("", quantile, Value::Float(value), time, None);
         }
@@ -268,17 +291,37 @@ impl Sink for TextEncoder<'_> {
 }
 
 /// Appends `text` with `\` and newline escaped, and `"` when `quotes`.
-fn escape(out: &mut Vec<u8>, text: &str, quotes: bool) {
-    let special = |byte: u8| byte == b'\\' || byte == b'\n' || (quotes && byte == b'"');
-    if !text.bytes().any(special) {
-        out.extend_from_slice(text.as_bytes());
-        return;
+fn escape(out: &mut String, text: &str, quotes: bool) {
+    let special = |byte: &u8| *byte == b'\\' || *byte == b'\n' || (quotes && *byte == b'"');
+    let mut rest = text;
+    // Every special character is ASCII, so each split is on a character
+    // boundary.
+    while let Some(at) = rest.as_bytes().iter().position(special) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'\n' => "\\n",
+            b'"' => "\\\"",
+            _ => "\\\\",
+        });
+        rest = &rest[at + 1..];
     }
-    for byte in text.bytes() {
-        match byte {
-            b'\n' => out.extend_from_slice(b"\\n"),
-            byte if special(byte) => out.extend_from_slice(&[b'\\', byte]),
-            byte => out.push(byte),
-        }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_backslashes_newlines_and_quotes_when_asked() {
+        let mut out = String::new();
+        escape(&mut out, "a\\b\n\"c\"é", true);
+        assert_eq!(out, r#"a\\b\n\"c\"é"#);
+        out.clear();
+        escape(&mut out, "a\"b\n", false);
+        assert_eq!(out, "a\"b\\n");
+        out.clear();
+        escape(&mut out, "plain", true);
+        assert_eq!(out, "plain");
     }
 }

@@ -20,6 +20,7 @@ mod families;
 mod name;
 mod operation;
 mod series;
+mod series_index;
 mod settings;
 mod writer;
 

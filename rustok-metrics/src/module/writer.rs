@@ -57,11 +57,12 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     });
     let mut labelled_errors = Vec::new();
     for series in readings.series() {
-        statuses(sink, series);
+        let (kind, operation) = readings.labels(series);
+        statuses(sink, series, kind, operation);
         for &(status, error_kind, errors) in series.tagged() {
             let exemplar = series.exemplar(status, Some(error_kind));
             labelled_errors.push((
-                [error_kind, &series.kind, &series.operation, status.as_str()],
+                [error_kind, kind, operation, status.as_str()],
                 errors,
                 exemplar,
             ));
@@ -90,8 +91,9 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     });
     let bounds = module.labelled_bounds();
     for series in readings.series() {
+        let (kind, operation) = readings.labels(series);
         sink.histogram(
-            &[("kind", &series.kind), ("operation", &series.operation)],
+            &[("kind", kind), ("operation", operation)],
             &Histogram {
                 bounds,
                 cumulative: readings.cumulative(series),
@@ -112,8 +114,9 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
         unit: "",
     });
     for series in readings.series() {
+        let (kind, operation) = readings.labels(series);
         sink.scalar(
-            &[("kind", &series.kind), ("operation", &series.operation)],
+            &[("kind", kind), ("operation", operation)],
             &count(series.in_flight, None),
         );
     }
@@ -128,15 +131,12 @@ const STATUSES_SORTED: [Status; Status::COUNT] = [
     Status::Success,
 ];
 
-/// The untagged samples of `..._operations_total` of one series, one per
+/// The untagged samples of `..._operations_total` of one series (labels
+/// `kind` and `operation`), one per
 /// status, sorted by status (a call site tags only errors, with their error
 /// kind, so every other status is untagged).
-fn statuses(sink: &mut dyn Sink, series: &Series) {
-    let labels = [
-        ("error_kind", ""),
-        ("kind", &*series.kind),
-        ("operation", &*series.operation),
-    ];
+fn statuses(sink: &mut dyn Sink, series: &Series, kind: &str, operation: &str) {
+    let labels = [("error_kind", ""), ("kind", kind), ("operation", operation)];
     let ours = STATUSES_SORTED.map(|status| {
         let untagged = series.untagged[status.index()];
         let exemplar = series.exemplar(status, None);

@@ -1,0 +1,138 @@
+//! The label sets of a module's call sites in label order, each with its
+//! recorders, and their label values side by side in one string: made
+//! when a render finds a set it has not seen, and kept while none is added.
+//!
+//! A render then neither sorts nor compares label values, and reads them
+//! from one string rather than from a string per kind scattered over the
+//! heap (a computed kind keeps its own copy per call site): with 5,000
+//! series, sorting and reading those scattered strings was most of a
+//! render's time. Call sites, their kinds and their recorders are only ever
+//! added, so counting them tells whether the index still holds.
+
+use std::sync::Arc;
+
+use super::call_site::CallSite;
+use crate::record::Recorder;
+
+/// How many sites, kinds and recorders an index was made from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Counts {
+    sites: usize,
+    kinds: usize,
+    recorders: usize,
+}
+
+impl Counts {
+    /// What `sites` have now.
+    pub(super) fn of(sites: &[&'static CallSite]) -> Counts {
+        let mut counts = Counts {
+            sites: sites.len(),
+            ..Counts::default()
+        };
+        for site in sites {
+            let (kinds, recorders) = site.kinds_and_recorders();
+            counts.kinds += kinds;
+            counts.recorders += recorders;
+        }
+        counts
+    }
+}
+
+/// The call sites' label sets, sorted by `(kind, operation)`.
+pub(super) struct SeriesIndex {
+    counts: Counts,
+    /// Every kind and operation value, back to back.
+    text: String,
+    entries: Vec<Entry>,
+    /// Each entry's recorders (sites that share labels add up), in entry order.
+    recorders: Vec<&'static Recorder>,
+}
+
+/// One label set: where its values are in the text, and its recorders.
+struct Entry {
+    /// Where the kind starts, where it ends and the operation starts, and
+    /// where that ends.
+    labels_at: [usize; 3],
+    recorders_end: usize,
+}
+
+impl SeriesIndex {
+    /// The index of `sites`, made from them.
+    pub(super) fn new(sites: &[&'static CallSite]) -> SeriesIndex {
+        // Counted before the walk: a kind added meanwhile is walked but not
+        // counted, so the next render makes the index again. Counted after,
+        // it could be counted and never walked.
+        let counts = Counts::of(sites);
+        let mut all: Vec<(&'static str, &'static str, Option<&'static Recorder>)> = Vec::new();
+        for site in sites {
+            let operation = site.operation().operation();
+            site.for_each_kind(|kind, recorder| all.push((kind, operation, recorder)));
+        }
+        all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut index = SeriesIndex {
+            counts,
+            text: String::new(),
+            entries: Vec::new(),
+            recorders: Vec::new(),
+        };
+        let mut previous: Option<(&str, &str)> = None;
+        for (kind, operation, recorder) in all {
+            if previous != Some((kind, operation)) {
+                previous = Some((kind, operation));
+                let kind_at = index.text.len();
+                index.text.push_str(kind);
+                let operation_at = index.text.len();
+                index.text.push_str(operation);
+                index.entries.push(Entry {
+                    labels_at: [kind_at, operation_at, index.text.len()],
+                    recorders_end: index.recorders.len(),
+                });
+            }
+            if let (Some(recorder), Some(entry)) = (recorder, index.entries.last_mut()) {
+                index.recorders.push(recorder);
+                entry.recorders_end = index.recorders.len();
+            }
+        }
+        index
+    }
+
+    /// `kept` if it still describes `sites`, or a new index.
+    pub(super) fn current(
+        kept: Option<Arc<SeriesIndex>>,
+        sites: &[&'static CallSite],
+    ) -> Arc<SeriesIndex> {
+        match kept {
+            Some(index) if index.counts == Counts::of(sites) => index,
+            _ => Arc::new(SeriesIndex::new(sites)),
+        }
+    }
+
+    /// How many label sets it has.
+    pub(super) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Every kind and operation value, back to back.
+    pub(super) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Each label set: where its values are in [`text`](Self::text), and
+    /// its recorders.
+    pub(super) fn entries(&self) -> impl Iterator<Item = ([usize; 3], &[&'static Recorder])> {
+        let mut start = 0;
+        self.entries.iter().map(move |entry| {
+            let recorders = &self.recorders[start..entry.recorders_end];
+            start = entry.recorders_end;
+            (entry.labels_at, recorders)
+        })
+    }
+}
+
+impl std::fmt::Debug for SeriesIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeriesIndex")
+            .field("counts", &self.counts)
+            .finish_non_exhaustive()
+    }
+}

@@ -68,7 +68,9 @@ pub(crate) struct Scalar {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Bounds {
     values: Box<[f64]>,
-    labels: Box<[String]>,
+    /// Each `le` value followed by `"} `: what a text `_bucket` line has
+    /// between its labels and its count.
+    line_ends: Box<[String]>,
 }
 
 impl Bounds {
@@ -78,7 +80,7 @@ impl Bounds {
     pub(crate) fn new(values: &[f64]) -> Self {
         Bounds {
             values: values.into(),
-            labels: values.iter().map(f64::to_string).collect(),
+            line_ends: values.iter().map(|value| format!("{value}\"}} ")).collect(),
         }
     }
 
@@ -86,8 +88,9 @@ impl Bounds {
         &self.values
     }
 
-    pub(crate) fn labels(&self) -> &[String] {
-        &self.labels
+    /// Each bound's `le` value followed by `"} `.
+    pub(crate) fn line_ends(&self) -> &[String] {
+        &self.line_ends
     }
 
     pub(crate) fn len(&self) -> usize {

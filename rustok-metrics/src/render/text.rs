@@ -38,8 +38,9 @@ pub(super) struct TextEncoder<'b> {
     counter_suffix: &'static str,
     /// The current sample's label pairs, `{`-opened and not closed.
     labels: String,
-    /// A histogram sample's `name_bucket{labels,le="`, reused.
-    bucket_start: String,
+    /// What lines that differ only in their last label's value start
+    /// with: `name<suffix>{labels,last="` (`x_bucket{..,le="`), reused.
+    line_start: String,
     family_type: FamilyType,
 }
 
@@ -51,7 +52,7 @@ impl<'b> TextEncoder<'b> {
             name: String::new(),
             counter_suffix: "",
             labels: String::new(),
-            bucket_start: String::new(),
+            line_start: String::new(),
             family_type: FamilyType::Untyped,
         }
     }
@@ -92,6 +93,24 @@ impl<'b> TextEncoder<'b> {
         }
     }
 
+    /// Sets `line_start` to `name<suffix>{labels,<last>="`, after
+    /// [`set_labels`](Self::set_labels): written once per sample, not once
+    /// per line (a histogram has one per bucket).
+    fn set_line_start(&mut self, suffix: &str, last: &str) {
+        let start = &mut self.line_start;
+        start.clear();
+        start.push_str(&self.name);
+        start.push_str(suffix);
+        if self.labels.is_empty() {
+            start.push('{');
+        } else {
+            start.push_str(&self.labels);
+            start.push(',');
+        }
+        start.push_str(last);
+        start.push_str("=\"");
+    }
+
     /// One line: `name<suffix>{labels[,extra="value"]} value[ timestamp]`,
     /// and in OpenMetrics its exemplar, `(exemplar, its value)`.
     fn line(
@@ -130,6 +149,7 @@ impl<'b> TextEncoder<'b> {
     }
 
     /// The value of a line, its timestamp and exemplar, and the newline.
+    #[inline]
     fn value_and_end(
         &mut self,
         value: Value,
@@ -223,10 +243,13 @@ impl Sink for TextEncoder<'_> {
     fn scalars(&mut self, labels: Labels<'_>, last: &str, samples: &[(&str, Scalar)]) {
         // The shared labels once, for every line.
         self.set_labels(labels);
+        self.set_line_start(self.counter_suffix, last);
         for (value, sample) in samples {
             let exemplar = self.scalar_exemplar(sample);
-            let (suffix, time) = (self.counter_suffix, sample.timestamp_ms);
-            self.line(suffix, Some((last, value)), sample.value, time, exemplar);
+            self.out.push_str(&self.line_start);
+            escape(self.out, value, true);
+            self.out.push_str("\"} ");
+            self.value_and_end(sample.value, sample.timestamp_ms, exemplar);
         }
     }
 
@@ -237,33 +260,28 @@ impl Sink for TextEncoder<'_> {
             let exemplar = histogram.exemplars.get(index).copied().flatten()?;
             Some((exemplar, exemplar.seconds()))
         };
-        let labels = histogram.bounds.labels();
-        // What every `_bucket` line starts with, up to its `le` value:
-        // written once per sample, not once per bucket.
-        let mut start = std::mem::take(&mut self.bucket_start);
-        start.clear();
-        start.push_str(&self.name);
-        start.push_str("_bucket");
-        start.push_str(if self.labels.is_empty() {
-            "{"
+        let line_ends = histogram.bounds.line_ends();
+        self.set_line_start("_bucket", "le");
+        if time.is_none() && histogram.exemplars.is_empty() {
+            // Ours, nearly always: a line is its start, its bound, its count.
+            let out = &mut *self.out;
+            for (le, &count) in line_ends.iter().zip(histogram.cumulative) {
+                out.push_str(&self.line_start);
+                out.push_str(le);
+                write_u64(out, count);
+                out.push('\n');
+            }
         } else {
-            &self.labels
-        });
-        start.push_str(if self.labels.is_empty() {
-            "le=\""
-        } else {
-            ",le=\""
-        });
-        for (index, (le, &count)) in labels.iter().zip(histogram.cumulative).enumerate() {
-            self.out.push_str(&start);
-            self.out.push_str(le);
-            self.out.push_str("\"} ");
-            self.value_and_end(Value::Count(count), time, exemplar(index));
+            for (index, (le, &count)) in line_ends.iter().zip(histogram.cumulative).enumerate() {
+                self.out.push_str(&self.line_start);
+                self.out.push_str(le);
+                self.value_and_end(Value::Count(count), time, exemplar(index));
+            }
         }
-        self.bucket_start = start;
         let count = Value::Count(histogram.count);
-        let inf = exemplar(labels.len());
-        self.line("_bucket", Some(("le", "+Inf")), count, time, inf);
+        self.out.push_str(&self.line_start);
+        self.out.push_str("+Inf\"} ");
+        self.value_and_end(count, time, exemplar(line_ends.len()));
         let sum = Value::Float(histogram.sum);
         if self.flavor == Flavor::OpenMetrics {
             self.line("_count", None, count, time, None);
@@ -292,6 +310,10 @@ impl Sink for TextEncoder<'_> {
 
 /// Appends `text` with `\` and newline escaped, and `"` when `quotes`.
 fn escape(out: &mut String, text: &str, quotes: bool) {
+    if !needs_escaping(text.as_bytes(), quotes) {
+        out.push_str(text);
+        return;
+    }
     let special = |byte: &u8| *byte == b'\\' || *byte == b'\n' || (quotes && *byte == b'"');
     let mut rest = text;
     // Every special character is ASCII, so each split is on a character
@@ -306,6 +328,26 @@ fn escape(out: &mut String, text: &str, quotes: bool) {
         rest = &rest[at + 1..];
     }
     out.push_str(rest);
+}
+
+/// Whether `bytes` has a `\` or a newline, or a `"` when `quotes`: eight
+/// bytes at a time, since nearly every label value has none (a render asks
+/// tens of thousands of times).
+fn needs_escaping(bytes: &[u8], quotes: bool) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `word` is `byte` (zero bytes pad a short chunk:
+    // none is special).
+    let has = |word: u64, byte: u8| {
+        let matches = word ^ (ONES * u64::from(byte));
+        matches.wrapping_sub(ONES) & !matches & HIGHS != 0
+    };
+    bytes.chunks(8).any(|chunk| {
+        let mut word = [0; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        has(word, b'\\') || has(word, b'\n') || (quotes && has(word, b'"'))
+    })
 }
 
 #[cfg(test)]
@@ -323,5 +365,20 @@ mod tests {
         out.clear();
         escape(&mut out, "plain", true);
         assert_eq!(out, "plain");
+        // A special character at each place of an eight-byte word, and
+        // bytes that differ from one by a bit.
+        for at in 0..17 {
+            for special in ['\\', '\n', '"'] {
+                let mut text: Vec<char> = "abcdefgh]ijklmnop".chars().collect();
+                text[at] = special;
+                let text: String = text.into_iter().collect();
+                out.clear();
+                escape(&mut out, &text, true);
+                assert_eq!(out.len(), text.len() + 1, "{text:?}");
+            }
+        }
+        out.clear();
+        escape(&mut out, "]\u{b}#\u{dc}\u{a2}\u{8a}", true);
+        assert_eq!(out, "]\u{b}#\u{dc}\u{a2}\u{8a}");
     }
 }

@@ -16,6 +16,11 @@ use crate::outcome::Status;
 use crate::record::{NativeBuckets, NativeLayout, Recorder, Snapshot};
 use crate::trace::Exemplar;
 
+/// How many recorders a render touches in a row before reading them, so
+/// that it waits for their memory together rather than once per recorder
+/// (5-10% of a render of 5,000 series on the machine of the render goal).
+const TOUCHED_TOGETHER: usize = 8;
+
 /// Every series of a module, read once, sorted by `(kind, operation)`: the
 /// order of the labels' names.
 pub(super) struct Readings {
@@ -91,6 +96,9 @@ impl Readings {
             native,
         };
         let mut sites = index.entries().peekable();
+        let all_recorders = index.recorders();
+        // Recorders before this one were touched (`Recorder::touch`).
+        let mut touched = 0;
         let mut hand = by_hand.as_slice();
         loop {
             let next_site = sites.peek().map(|&(at, _)| {
@@ -109,7 +117,18 @@ impl Readings {
                     let (kind, operation) = next_hand.unwrap_or_default();
                     (readings.push_labels(kind, operation), &[][..])
                 }
-                _ => sites.next().unwrap_or_default(),
+                _ => {
+                    let (labels_at, recorders) = sites.next().unwrap_or_default();
+                    if recorders.end > touched {
+                        let ahead = (recorders.start + TOUCHED_TOGETHER)
+                            .min(all_recorders.len())
+                            .max(recorders.end);
+                        let batch = &all_recorders[recorders.start..ahead];
+                        std::hint::black_box(batch.iter().map(|r| r.touch()).sum::<u64>());
+                        touched = ahead;
+                    }
+                    (labels_at, &all_recorders[recorders])
+                }
             };
             let same_hand = match order {
                 Ordering::Less => 0,

@@ -9,6 +9,7 @@
 //! render's time. Call sites, their kinds and their recorders are only ever
 //! added, so counting them tells whether the index still holds.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::call_site::CallSite;
@@ -117,12 +118,17 @@ impl SeriesIndex {
         &self.text
     }
 
+    /// Every label set's recorders, in label order.
+    pub(super) fn recorders(&self) -> &[&'static Recorder] {
+        &self.recorders
+    }
+
     /// Each label set: where its values are in [`text`](Self::text), and
-    /// its recorders.
-    pub(super) fn entries(&self) -> impl Iterator<Item = ([usize; 3], &[&'static Recorder])> {
+    /// where its recorders are in [`recorders`](Self::recorders).
+    pub(super) fn entries(&self) -> impl Iterator<Item = ([usize; 3], Range<usize>)> {
         let mut start = 0;
         self.entries.iter().map(move |entry| {
-            let recorders = &self.recorders[start..entry.recorders_end];
+            let recorders = start..entry.recorders_end;
             start = entry.recorders_end;
             (entry.labels_at, recorders)
         })

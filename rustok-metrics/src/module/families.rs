@@ -9,7 +9,7 @@ use super::by_hand::{OperationDurations, OperationsTotal};
 // their series at zero before their first call) and a call site records into
 // its module's settings. `call_site` reaches this file only through that.
 use super::call_site::{CallSite, SiteEntry};
-use super::series_index::SeriesIndex;
+use super::series_index::{Counts, SeriesIndex};
 use super::settings::Settings;
 use crate::lock::lock;
 use crate::model::Bounds;
@@ -167,11 +167,24 @@ impl ModuleMetrics {
     }
 
     /// The call sites' label sets in label order, made again only when a
-    /// site, a kind or a recorder was added since the last render.
+    /// site, a kind or a recorder was added since the last render (all
+    /// only ever grow, so unchanged counts mean unchanged sets).
     pub(super) fn series_index(&self) -> Arc<SeriesIndex> {
         let sites = self.sites();
+        let mut counts = Counts::default();
+        for site in &sites {
+            counts.add_site(site.kinds_and_recorders());
+        }
         let mut kept = lock(&self.series_index);
-        let index = SeriesIndex::current(kept.take(), &sites);
+        if let Some(index) = kept.as_ref().filter(|index| index.counts() == counts) {
+            return Arc::clone(index);
+        }
+        let mut label_sets = Vec::new();
+        for site in &sites {
+            let operation = site.operation().operation();
+            site.for_each_kind(|kind, recorder| label_sets.push((kind, operation, recorder)));
+        }
+        let index = Arc::new(SeriesIndex::new(counts, label_sets));
         *kept = Some(Arc::clone(&index));
         index
     }

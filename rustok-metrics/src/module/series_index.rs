@@ -10,9 +10,7 @@
 //! added, so counting them tells whether the index still holds.
 
 use std::ops::Range;
-use std::sync::Arc;
 
-use super::call_site::CallSite;
 use crate::record::Recorder;
 
 /// How many sites, kinds and recorders an index was made from.
@@ -24,20 +22,17 @@ pub(super) struct Counts {
 }
 
 impl Counts {
-    /// What `sites` have now.
-    pub(super) fn of(sites: &[&'static CallSite]) -> Counts {
-        let mut counts = Counts {
-            sites: sites.len(),
-            ..Counts::default()
-        };
-        for site in sites {
-            let (kinds, recorders) = site.kinds_and_recorders();
-            counts.kinds += kinds;
-            counts.recorders += recorders;
-        }
-        counts
+    /// Counts one more site, with its kinds and recorders.
+    pub(super) fn add_site(&mut self, (kinds, recorders): (usize, usize)) {
+        self.sites += 1;
+        self.kinds += kinds;
+        self.recorders += recorders;
     }
 }
+
+/// A label set of a call site, `(kind, operation)`, and its recorder (none
+/// before the site's first call).
+pub(super) type LabelSet = (&'static str, &'static str, Option<&'static Recorder>);
 
 /// The call sites' label sets, sorted by `(kind, operation)`.
 pub(super) struct SeriesIndex {
@@ -58,18 +53,11 @@ struct Entry {
 }
 
 impl SeriesIndex {
-    /// The index of `sites`, made from them.
-    pub(super) fn new(sites: &[&'static CallSite]) -> SeriesIndex {
-        // Counted before the walk: a kind added meanwhile is walked but not
-        // counted, so the next render makes the index again. Counted after,
-        // it could be counted and never walked.
-        let counts = Counts::of(sites);
-        let mut all: Vec<(&'static str, &'static str, Option<&'static Recorder>)> = Vec::new();
-        for site in sites {
-            let operation = site.operation().operation();
-            site.for_each_kind(|kind, recorder| all.push((kind, operation, recorder)));
-        }
-        all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    /// The index of `label_sets`, walked after `counts` were taken: a kind
+    /// added meanwhile is walked but not counted, so the next render makes
+    /// the index again (counted after, it could be counted and never walked).
+    pub(super) fn new(counts: Counts, mut label_sets: Vec<LabelSet>) -> SeriesIndex {
+        label_sets.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let mut index = SeriesIndex {
             counts,
             text: String::new(),
@@ -77,7 +65,7 @@ impl SeriesIndex {
             recorders: Vec::new(),
         };
         let mut previous: Option<(&str, &str)> = None;
-        for (kind, operation, recorder) in all {
+        for (kind, operation, recorder) in label_sets {
             if previous != Some((kind, operation)) {
                 previous = Some((kind, operation));
                 let kind_at = index.text.len();
@@ -97,15 +85,9 @@ impl SeriesIndex {
         index
     }
 
-    /// `kept` if it still describes `sites`, or a new index.
-    pub(super) fn current(
-        kept: Option<Arc<SeriesIndex>>,
-        sites: &[&'static CallSite],
-    ) -> Arc<SeriesIndex> {
-        match kept {
-            Some(index) if index.counts == Counts::of(sites) => index,
-            _ => Arc::new(SeriesIndex::new(sites)),
-        }
+    /// What it was made from.
+    pub(super) fn counts(&self) -> Counts {
+        self.counts
     }
 
     /// How many label sets it has.

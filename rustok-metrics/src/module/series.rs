@@ -54,7 +54,8 @@ pub(super) struct Series {
 /// What few series have: tags, exemplars, native buckets, statuses of the
 /// caller's choosing.
 struct More {
-    /// The whole reading, durations observed by hand added.
+    /// The whole reading, durations observed by hand added, when it has
+    /// tags or exemplars; empty otherwise.
     snapshot: Snapshot,
     native: Option<NativeBuckets>,
     /// Counted by hand under a `status` none of ours is.
@@ -268,11 +269,19 @@ impl Reader {
             readings.cumulative.push(running);
         }
         let (count, sum_seconds) = (sites.total(), sites.sum_seconds());
-        let more = (sites.has_more_than_counts() || !other_statuses.is_empty()).then(|| {
-            let snapshot = std::mem::take(sites);
+        let native = self.native.map(|layout| layout.buckets(&sites.native));
+        let whole = sites.has_tags_or_exemplars();
+        let more = (whole || native.is_some() || !other_statuses.is_empty()).then(|| {
+            // Only a reading with tags or exemplars is kept whole: the next
+            // series is read into fresh buffers then.
+            let snapshot = if whole {
+                std::mem::take(sites)
+            } else {
+                Snapshot::default()
+            };
             Box::new(More {
-                native: self.native.map(|layout| layout.buckets(&snapshot.native)),
                 snapshot,
+                native,
                 other_statuses,
             })
         });

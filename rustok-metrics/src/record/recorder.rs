@@ -186,11 +186,9 @@ impl Snapshot {
         self.tagged_exemplars.clear();
     }
 
-    /// Whether it holds more than counts: tags, exemplars or native
-    /// buckets.
-    pub(crate) fn has_more_than_counts(&self) -> bool {
+    /// Whether it holds tags or exemplars.
+    pub(crate) fn has_tags_or_exemplars(&self) -> bool {
         !self.tagged.is_empty()
-            || !self.native.is_empty()
             || !self.bucket_exemplars.is_empty()
             || !self.tagged_exemplars.is_empty()
             || self.status_exemplars.iter().any(Option::is_some)

@@ -68,7 +68,9 @@ pub(crate) struct Scalar {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Bounds {
     values: Box<[f64]>,
-    labels: Box<[String]>,
+    /// Each `le` value followed by `"} `: what a text `_bucket` line has
+    /// between its labels and its count.
+    line_ends: Box<[String]>,
 }
 
 impl Bounds {
@@ -78,7 +80,7 @@ impl Bounds {
     pub(crate) fn new(values: &[f64]) -> Self {
         Bounds {
             values: values.into(),
-            labels: values.iter().map(f64::to_string).collect(),
+            line_ends: values.iter().map(|value| format!("{value}\"}} ")).collect(),
         }
     }
 
@@ -86,8 +88,9 @@ impl Bounds {
         &self.values
     }
 
-    pub(crate) fn labels(&self) -> &[String] {
-        &self.labels
+    /// Each bound's `le` value followed by `"} `.
+    pub(crate) fn line_ends(&self) -> &[String] {
+        &self.line_ends
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -128,6 +131,28 @@ pub(crate) trait Sink {
     fn begin_family(&mut self, head: &Head<'_>);
     /// A sample of a counter, gauge or untyped family.
     fn scalar(&mut self, labels: Labels<'_>, sample: &Scalar);
+    /// Samples of a counter, gauge or untyped family whose labels are
+    /// `labels` and then `last`, each with its own value of it: an
+    /// encoder may write the shared labels once.
+    fn scalars(&mut self, labels: Labels<'_>, last: &str, samples: &[(&str, Scalar)]) {
+        // Room for the labels of ours without allocating.
+        let mut all = [("", ""); 8];
+        let mut spilled = Vec::new();
+        let all: &mut [(&str, &str)] = if labels.len() < all.len() {
+            all[..labels.len()].copy_from_slice(labels);
+            &mut all[..=labels.len()]
+        } else {
+            spilled.extend_from_slice(labels);
+            spilled.push(("", ""));
+            &mut spilled
+        };
+        for (value, sample) in samples {
+            if let Some(slot) = all.last_mut() {
+                *slot = (last, value);
+            }
+            self.scalar(all, sample);
+        }
+    }
     fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>);
     fn summary(&mut self, labels: Labels<'_>, summary: &Summary<'_>);
     fn end_family(&mut self);

@@ -143,11 +143,26 @@ impl CallSite {
         self.module_families().new_recorder()
     }
 
+    /// How many kinds [`for_each_kind`](Self::for_each_kind) visits, and
+    /// with how many recorders: both only grow, so equal counts mean the
+    /// same kinds and recorders.
+    pub(super) fn kinds_and_recorders(&'static self) -> (usize, usize) {
+        if !self.operation.computed_kind {
+            (1, usize::from(self.recorder.get().is_some()))
+        } else {
+            let kinds = self.computed_kinds.get().map_or(0, ComputedKinds::len);
+            (kinds, kinds)
+        }
+    }
+
     /// Calls `visit` with each kind this site records under and its
     /// recorder: the static kind (no recorder before the first call, so it
     /// renders as zeros), or each computed value seen, plus `other` once
     /// values overflowed.
-    pub(super) fn for_each_kind(&self, mut visit: impl FnMut(&'static str, Option<&Recorder>)) {
+    pub(super) fn for_each_kind(
+        &'static self,
+        mut visit: impl FnMut(&'static str, Option<&'static Recorder>),
+    ) {
         if !self.operation.computed_kind {
             visit(self.operation.kind, self.recorder.get());
         } else if let Some(kinds) = self.computed_kinds.get() {

@@ -61,8 +61,14 @@ impl ComputedKinds {
         )
     }
 
+    /// How many kinds [`for_each`](Self::for_each) visits: the kinds kept,
+    /// and `other` once values overflowed. It only grows.
+    pub(super) fn len(&self) -> usize {
+        self.kept.len() + usize::from(self.overflow_total.get() > 0)
+    }
+
     /// Each kind kept and its recorder, then `other` once values overflowed.
-    pub(super) fn for_each(&self, mut visit: impl FnMut(&'static str, &Recorder)) {
+    pub(super) fn for_each(&'static self, mut visit: impl FnMut(&'static str, &'static Recorder)) {
         for (kind, recorder) in self.kept.iter() {
             visit(kind, recorder);
         }

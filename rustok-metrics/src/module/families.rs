@@ -1,6 +1,6 @@
 //! A module's families and everything that feeds them.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use prometheus::core::Desc;
 
@@ -9,6 +9,7 @@ use super::by_hand::{OperationDurations, OperationsTotal};
 // their series at zero before their first call) and a call site records into
 // its module's settings. `call_site` reaches this file only through that.
 use super::call_site::{CallSite, SiteEntry};
+use super::series_index::{Counts, SeriesIndex};
 use super::settings::Settings;
 use crate::lock::lock;
 use crate::model::Bounds;
@@ -49,6 +50,9 @@ pub struct ModuleMetrics {
     /// Every call site of the module: those registered before `main`, and
     /// any other (built at run time) from its first call on.
     sites: Mutex<Vec<&'static CallSite>>,
+    /// The call sites' label sets in label order, as the last render found
+    /// them.
+    series_index: Mutex<Option<Arc<SeriesIndex>>>,
 }
 
 impl ModuleMetrics {
@@ -104,6 +108,7 @@ impl ModuleMetrics {
             native,
             settings,
             sites: Mutex::new(sites),
+            series_index: Mutex::new(None),
         }));
         metrics
     }
@@ -159,6 +164,29 @@ impl ModuleMetrics {
     /// Every call site of this module, called yet or not.
     pub(super) fn sites(&self) -> Vec<&'static CallSite> {
         lock(&self.sites).clone()
+    }
+
+    /// The call sites' label sets in label order, made again only when a
+    /// site, a kind or a recorder was added since the last render (all
+    /// only ever grow, so unchanged counts mean unchanged sets).
+    pub(super) fn series_index(&self) -> Arc<SeriesIndex> {
+        let sites = self.sites();
+        let mut counts = Counts::default();
+        for site in &sites {
+            counts.add_site(site.kinds_and_recorders());
+        }
+        let mut kept = lock(&self.series_index);
+        if let Some(index) = kept.as_ref().filter(|index| index.counts() == counts) {
+            return Arc::clone(index);
+        }
+        let mut label_sets = Vec::new();
+        for site in &sites {
+            let operation = site.operation().operation();
+            site.for_each_kind(|kind, recorder| label_sets.push((kind, operation, recorder)));
+        }
+        let index = Arc::new(SeriesIndex::new(counts, label_sets));
+        *kept = Some(Arc::clone(&index));
+        index
     }
 
     /// Makes sure `site` is rendered. The sites `inventory` registered are

@@ -19,6 +19,8 @@ mod exit;
 mod families;
 mod name;
 mod operation;
+mod series;
+mod series_index;
 mod settings;
 mod writer;
 

@@ -26,6 +26,11 @@ impl<K, V> BoundedTable<K, V> {
         }
     }
 
+    /// How many entries were added so far.
+    pub(crate) fn len(&self) -> usize {
+        self.len.load(Ordering::Acquire)
+    }
+
     /// Every entry added so far, in the order added.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &(K, V)> {
         let len = self.len.load(Ordering::Acquire);

@@ -195,6 +195,28 @@ impl Snapshot {
         }
     }
 
+    /// Back to a reading of nothing, keeping the buffers: a render reads
+    /// thousands of series through one snapshot without allocating for each.
+    pub(crate) fn clear(&mut self) {
+        self.by_status = [0; Status::COUNT];
+        self.started = 0;
+        self.sum_nanos = 0;
+        self.buckets.clear();
+        self.tagged.clear();
+        self.native.clear();
+        self.bucket_exemplars.clear();
+        self.status_exemplars = [None; Status::COUNT];
+        self.tagged_exemplars.clear();
+    }
+
+    /// Whether it holds tags or exemplars.
+    pub(crate) fn has_tags_or_exemplars(&self) -> bool {
+        !self.tagged.is_empty()
+            || !self.bucket_exemplars.is_empty()
+            || !self.tagged_exemplars.is_empty()
+            || self.status_exemplars.iter().any(Option::is_some)
+    }
+
     /// Calls started and not ended yet.
     pub(crate) fn in_flight(&self) -> u64 {
         self.started.saturating_sub(self.total())
@@ -463,6 +485,27 @@ impl Recorder {
     /// Counters of the shared stripe, the whole native range included.
     fn shared_counters(&self) -> usize {
         self.native_start() + self.native.map_or(0, NativeLayout::counters)
+    }
+
+    /// Loads a counter from each cache line [`add_to`](Self::add_to) reads,
+    /// and returns their sum (for `black_box`). A render touches a batch of
+    /// recorders this way before reading them: the touches are independent,
+    /// so the processor waits for their memory together rather than once
+    /// per recorder, and the reads then find it in cache.
+    pub(crate) fn touch(&self) -> u64 {
+        let optional = u64::from(self.tags.get().is_some() || self.exemplars.get().is_some());
+        let owned = &self.owned[..self.owned_end.load(Ordering::Relaxed)];
+        optional
+            + std::iter::once(&self.shared)
+                .chain(owned)
+                .filter_map(OnceLock::get)
+                .map(|stripe| {
+                    (0..self.native_start())
+                        .step_by(8)
+                        .map(|index| stripe.cell(index).load(Ordering::Relaxed))
+                        .sum::<u64>()
+                })
+                .sum::<u64>()
     }
 
     /// Adds this recorder's counts into `into`, which must have as many

@@ -93,13 +93,12 @@ impl MetricsHandle {
         // The last render's size: this one grows its buffer at most once.
         static LAST_LENGTH: AtomicUsize = AtomicUsize::new(0);
         let last = LAST_LENGTH.load(Ordering::Relaxed);
-        let mut out = Vec::with_capacity(last + last / 16);
-        self.render_into(Format::Text, &mut out)?;
+        let mut out = String::with_capacity(last + last / 16);
+        let others = prepare()?;
+        let families = Families::read(&others);
+        encode_text(Flavor::Prometheus004, &mut out, |sink| families.write(sink));
         LAST_LENGTH.store(out.len(), Ordering::Relaxed);
-        // Every piece written is UTF-8: names, label values and help are
-        // `str`, escapes and numbers ASCII.
-        Ok(String::from_utf8(out)
-            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
+        Ok(out)
     }
 
     /// Renders every metric in the registry in `format`, appended to `out`.
@@ -130,21 +129,27 @@ impl MetricsHandle {
     /// # Ok::<(), rustok_metrics::TelemetryError>(())
     /// ```
     pub fn render_into(&self, format: Format, out: &mut Vec<u8>) -> Result<(), TelemetryError> {
-        make_catalogue_live();
-        claim_names();
-        let modules = duplicate_declarations();
-        if !modules.is_empty() {
-            return Err(TelemetryError::DuplicateSettings { modules });
-        }
-        let problems = problems();
-        if !problems.is_empty() {
-            return Err(TelemetryError::Registration { problems });
-        }
-        let others = gather_others();
+        let others = prepare()?;
         let families = Families::read(&others);
         encode(format, out, |sink| families.write(sink));
         Ok(())
     }
+}
+
+/// What a render does before it writes: every module live, names claimed,
+/// no registration problem; then the other collectors' families.
+fn prepare() -> Result<Vec<MetricFamily>, TelemetryError> {
+    make_catalogue_live();
+    claim_names();
+    let modules = duplicate_declarations();
+    if !modules.is_empty() {
+        return Err(TelemetryError::DuplicateSettings { modules });
+    }
+    let problems = problems();
+    if !problems.is_empty() {
+        return Err(TelemetryError::Registration { problems });
+    }
+    Ok(gather_others())
 }
 
 impl crate::module::ModuleMetrics {
@@ -172,19 +177,30 @@ impl crate::module::ModuleMetrics {
 /// Writes what `write` writes in `format` into `out`, ended as the format
 /// requires.
 fn encode(format: Format, out: &mut Vec<u8>, write: impl FnOnce(&mut dyn Sink)) {
-    match format {
-        Format::Text | Format::OpenMetrics => {
-            let flavor = if format == Format::Text {
-                Flavor::Prometheus004
-            } else {
-                Flavor::OpenMetrics
-            };
-            let mut encoder = TextEncoder::new(out, flavor);
-            write(&mut encoder);
-            encoder.finish();
-        }
-        Format::Protobuf => write(&mut ProtobufEncoder::new(out)),
+    let flavor = match format {
+        Format::Text => Flavor::Prometheus004,
+        Format::OpenMetrics => Flavor::OpenMetrics,
+        Format::Protobuf => return write(&mut ProtobufEncoder::new(out)),
+    };
+    if out.is_empty() {
+        // An empty buffer is valid UTF-8 at no cost: the text is written
+        // into its allocation, which a scrape loop keeps from one render to
+        // the next.
+        let mut text = String::from_utf8(std::mem::take(out)).unwrap_or_default();
+        encode_text(flavor, &mut text, write);
+        *out = text.into_bytes();
+    } else {
+        let mut text = String::new();
+        encode_text(flavor, &mut text, write);
+        out.extend_from_slice(text.as_bytes());
     }
+}
+
+/// Writes what `write` writes as text in `flavor`, appended to `out`.
+fn encode_text(flavor: Flavor, out: &mut String, write: impl FnOnce(&mut dyn Sink)) {
+    let mut encoder = TextEncoder::new(out, flavor);
+    write(&mut encoder);
+    encoder.finish();
 }
 
 /// Everything one render writes, in name order.

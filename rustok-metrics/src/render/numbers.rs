@@ -1,7 +1,14 @@
 //! Numbers as the text formats write them, without a formatter per digit.
 
 /// Appends `n` in decimal.
-pub(super) fn write_u64(out: &mut Vec<u8>, mut n: u64) {
+#[inline]
+pub(super) fn write_u64(out: &mut String, mut n: u64) {
+    if n < 10 {
+        // Most counts of a render: a digit, without the buffer.
+        #[allow(clippy::cast_possible_truncation)]
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
@@ -14,13 +21,14 @@ pub(super) fn write_u64(out: &mut Vec<u8>, mut n: u64) {
             break;
         }
     }
-    out.extend_from_slice(&digits[start..]);
+    // Only ASCII digits were written: this never falls back.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// Appends `n` in decimal.
-pub(super) fn write_i64(out: &mut Vec<u8>, n: i64) {
+pub(super) fn write_i64(out: &mut String, n: i64) {
     if n < 0 {
-        out.push(b'-');
+        out.push('-');
     }
     write_u64(out, n.unsigned_abs());
 }
@@ -28,23 +36,65 @@ pub(super) fn write_i64(out: &mut Vec<u8>, n: i64) {
 /// Appends `value` as Go's and Prometheus' parsers read it: integers
 /// without a fraction (as `prometheus`' text encoder writes them), the
 /// shortest decimal that reads back exactly otherwise, `+Inf`, `-Inf`, `NaN`.
-pub(super) fn write_f64(out: &mut Vec<u8>, value: f64) {
+pub(super) fn write_f64(out: &mut String, value: f64) {
     const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0; // 2^53
     if value.is_nan() {
-        out.extend_from_slice(b"NaN");
+        out.push_str("NaN");
     } else if value.is_infinite() {
-        out.extend_from_slice(if value > 0.0 { b"+Inf" } else { b"-Inf" });
+        out.push_str(if value > 0.0 { "+Inf" } else { "-Inf" });
     } else if value.fract() == 0.0 && value.abs() < EXACT_INTEGERS {
         if value.is_sign_negative() && value != 0.0 {
-            out.push(b'-');
+            out.push('-');
         }
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         write_u64(out, value.abs() as u64);
+    } else if let Some(nanos) = whole_nanos(value.abs()) {
+        // A sum of durations, a bucket bound: nanoseconds, written without
+        // the float formatter (a fifth of a series' text before).
+        if value.is_sign_negative() {
+            out.push('-');
+        }
+        write_u64(out, nanos / NANOS);
+        out.push('.');
+        let mut fraction = nanos % NANOS;
+        let mut digits = 9;
+        while fraction.is_multiple_of(10) {
+            fraction /= 10;
+            digits -= 1;
+        }
+        let mut text = [b'0'; 9];
+        for digit in text[..digits].iter_mut().rev() {
+            #[allow(clippy::cast_possible_truncation)]
+            let last = (fraction % 10) as u8;
+            *digit = b'0' + last;
+            fraction /= 10;
+        }
+        // Only ASCII digits: this never falls back.
+        out.push_str(std::str::from_utf8(&text[..digits]).unwrap_or_default());
     } else {
-        use std::io::Write;
-        // Writing into a `Vec` cannot fail.
+        use std::fmt::Write;
+        // Writing into a `String` cannot fail.
         let _ = write!(out, "{value}");
     }
+}
+
+const NANOS: u64 = 1_000_000_000;
+
+/// `value` (positive, finite, not whole) in nanoseconds, when it is the
+/// double nearest to a whole number of them below 10^15: its shortest
+/// decimal is then that number's, fifteen significant digits at most
+/// (any two decimals that short are different doubles, so no shorter one
+/// reads back as `value`).
+fn whole_nanos(value: f64) -> Option<u64> {
+    const LIMIT: f64 = 1e15;
+    let nanos = (value * 1e9).round();
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
+    let whole = (nanos < LIMIT && nanos as u64 as f64 / 1e9 == value).then_some(nanos as u64);
+    whole.filter(|nanos| !nanos.is_multiple_of(NANOS))
 }
 
 #[cfg(test)]
@@ -52,18 +102,19 @@ mod tests {
     use super::{write_f64, write_u64};
 
     fn f64_text(value: f64) -> String {
-        let mut out = Vec::new();
+        let mut out = String::new();
         write_f64(&mut out, value);
-        String::from_utf8(out).unwrap()
+        out
     }
 
     #[test]
     fn numbers_read_back_exactly() {
-        let mut out = Vec::new();
-        write_u64(&mut out, 0);
-        out.push(b' ');
-        write_u64(&mut out, u64::MAX);
-        assert_eq!(out, b"0 18446744073709551615");
+        let mut out = String::new();
+        for n in [0, 9, 10, 99, 1_234_567, u64::MAX] {
+            write_u64(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 9 10 99 1234567 18446744073709551615 ");
         assert_eq!(f64_text(1.0), "1");
         assert_eq!(f64_text(-3.0), "-3");
         assert_eq!(f64_text(0.005), "0.005");
@@ -73,6 +124,21 @@ mod tests {
         assert_eq!(f64_text(f64::NAN), "NaN");
         for value in [0.1, 0.123_456_789, 1e300, 2.5e-7] {
             assert_eq!(f64_text(value).parse::<f64>().unwrap(), value);
+        }
+    }
+
+    #[test]
+    fn nanoseconds_are_written_as_the_float_formatter_writes_them() {
+        #[allow(clippy::cast_precision_loss)]
+        let nanos = (0..2_000_u64)
+            .map(|n| n * n * n * 7_919 + n + 1)
+            .chain([1, 999_999_999, 1_000_000_001, 999_999_999_999_999])
+            .chain((0..60).map(|shift| (1_u64 << shift) + 3))
+            .map(|n| n as f64 / 1e9);
+        for value in nanos.chain([0.005, 2.5, 0.1, 1e-9, 123.456, 0.333_333_333_3]) {
+            for value in [value, -value] {
+                assert_eq!(f64_text(value), format!("{value}"), "{value:e}");
+            }
         }
     }
 }

@@ -28,28 +28,31 @@ pub(super) enum Flavor {
 }
 
 pub(super) struct TextEncoder<'b> {
-    out: &'b mut Vec<u8>,
+    /// A `String`: every piece written is a `str`, so the text is never
+    /// checked for UTF-8 again.
+    out: &'b mut String,
     flavor: Flavor,
     /// The current family's sample name stem (`x` of `x_bucket`, `x_total`).
     name: String,
     /// What a counter's samples add to `name`: `_total` in OpenMetrics.
     counter_suffix: &'static str,
     /// The current sample's label pairs, `{`-opened and not closed.
-    labels: Vec<u8>,
-    /// A histogram sample's `name_bucket{labels,le="`, reused.
-    bucket_start: Vec<u8>,
+    labels: String,
+    /// What lines that differ only in their last label's value start
+    /// with: `name<suffix>{labels,last="` (`x_bucket{..,le="`), reused.
+    line_start: String,
     family_type: FamilyType,
 }
 
 impl<'b> TextEncoder<'b> {
-    pub(super) fn new(out: &'b mut Vec<u8>, flavor: Flavor) -> Self {
+    pub(super) fn new(out: &'b mut String, flavor: Flavor) -> Self {
         TextEncoder {
             out,
             flavor,
             name: String::new(),
             counter_suffix: "",
-            labels: Vec::new(),
-            bucket_start: Vec::new(),
+            labels: String::new(),
+            line_start: String::new(),
             family_type: FamilyType::Untyped,
         }
     }
@@ -57,28 +60,55 @@ impl<'b> TextEncoder<'b> {
     /// Ends the exposition: OpenMetrics requires `# EOF`.
     pub(super) fn finish(self) {
         if self.flavor == Flavor::OpenMetrics {
-            self.out.extend_from_slice(b"# EOF\n");
+            self.out.push_str("# EOF\n");
         }
     }
 
     fn metadata(&mut self, keyword: &str, text: &str) {
-        self.out.extend_from_slice(keyword.as_bytes());
-        self.out.extend_from_slice(self.name.as_bytes());
-        self.out.push(b' ');
-        self.out.extend_from_slice(text.as_bytes());
-        self.out.push(b'\n');
+        self.out.push_str(keyword);
+        self.out.push_str(&self.name);
+        self.out.push(' ');
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// `# HELP name text`, `"` escaped in OpenMetrics only.
+    fn help(&mut self, text: &str) {
+        self.out.push_str("# HELP ");
+        self.out.push_str(&self.name);
+        self.out.push(' ');
+        escape(self.out, text, self.flavor == Flavor::OpenMetrics);
+        self.out.push('\n');
     }
 
     /// Formats `labels` into `self.labels`, `{` included, `}` not.
     fn set_labels(&mut self, labels: Labels<'_>) {
         self.labels.clear();
         for (index, (name, value)) in labels.iter().enumerate() {
-            self.labels.push(if index == 0 { b'{' } else { b',' });
-            self.labels.extend_from_slice(name.as_bytes());
-            self.labels.extend_from_slice(b"=\"");
+            self.labels.push(if index == 0 { '{' } else { ',' });
+            self.labels.push_str(name);
+            self.labels.push_str("=\"");
             escape(&mut self.labels, value, true);
-            self.labels.push(b'"');
+            self.labels.push('"');
         }
+    }
+
+    /// Sets `line_start` to `name<suffix>{labels,<last>="`, after
+    /// [`set_labels`](Self::set_labels): written once per sample, not once
+    /// per line (a histogram has one per bucket).
+    fn set_line_start(&mut self, suffix: &str, last: &str) {
+        let start = &mut self.line_start;
+        start.clear();
+        start.push_str(&self.name);
+        start.push_str(suffix);
+        if self.labels.is_empty() {
+            start.push('{');
+        } else {
+            start.push_str(&self.labels);
+            start.push(',');
+        }
+        start.push_str(last);
+        start.push_str("=\"");
     }
 
     /// One line: `name<suffix>{labels[,extra="value"]} value[ timestamp]`,
@@ -92,25 +122,34 @@ impl<'b> TextEncoder<'b> {
         exemplar: Option<(Exemplar, f64)>,
     ) {
         let out = &mut *self.out;
-        out.extend_from_slice(self.name.as_bytes());
-        out.extend_from_slice(suffix.as_bytes());
-        out.extend_from_slice(&self.labels);
+        out.push_str(&self.name);
+        out.push_str(suffix);
+        out.push_str(&self.labels);
         match extra {
             Some((name, label)) => {
-                out.push(if self.labels.is_empty() { b'{' } else { b',' });
-                out.extend_from_slice(name.as_bytes());
-                out.extend_from_slice(b"=\"");
-                out.extend_from_slice(label.as_bytes());
-                out.extend_from_slice(b"\"}");
+                out.push(if self.labels.is_empty() { '{' } else { ',' });
+                out.push_str(name);
+                out.push_str("=\"");
+                escape(out, label, true);
+                out.push_str("\"}");
             }
-            None if !self.labels.is_empty() => out.push(b'}'),
+            None if !self.labels.is_empty() => out.push('}'),
             None => {}
         }
-        out.push(b' ');
+        out.push(' ');
         self.value_and_end(value, timestamp, exemplar);
     }
 
+    /// A counter's exemplar counts one call; other families have none.
+    fn scalar_exemplar(&self, sample: &Scalar) -> Option<(Exemplar, f64)> {
+        sample
+            .exemplar
+            .filter(|_| self.family_type == FamilyType::Counter)
+            .map(|exemplar| (exemplar, 1.0))
+    }
+
     /// The value of a line, its timestamp and exemplar, and the newline.
+    #[inline]
     fn value_and_end(
         &mut self,
         value: Value,
@@ -123,7 +162,7 @@ impl<'b> TextEncoder<'b> {
             Value::Float(value) => write_f64(out, value),
         }
         if let Some(ms) = timestamp {
-            out.push(b' ');
+            out.push(' ');
             match self.flavor {
                 Flavor::Prometheus004 => write_i64(out, ms),
                 #[allow(clippy::cast_precision_loss)]
@@ -133,28 +172,31 @@ impl<'b> TextEncoder<'b> {
         if let (Flavor::OpenMetrics, Some((exemplar, value))) = (self.flavor, exemplar) {
             write_exemplar(out, &exemplar, value);
         }
-        out.push(b'\n');
+        out.push('\n');
     }
 }
 
 /// ` # {trace_id="..",span_id=".."} value timestamp`, the timestamp in
 /// seconds.
-fn write_exemplar(out: &mut Vec<u8>, exemplar: &Exemplar, value: f64) {
-    out.extend_from_slice(b" # {trace_id=\"");
-    out.extend_from_slice(hex(&exemplar.trace.trace_id(), &mut [0; 32]));
-    out.extend_from_slice(b"\",span_id=\"");
-    out.extend_from_slice(hex(&exemplar.trace.span_id(), &mut [0; 16]));
-    out.extend_from_slice(b"\"} ");
+fn write_exemplar(out: &mut String, exemplar: &Exemplar, value: f64) {
+    // Hex digits are ASCII: these never fall back.
+    let (mut trace_id, mut span_id) = ([0; 32], [0; 16]);
+    let trace_id = hex(&exemplar.trace.trace_id(), &mut trace_id);
+    let span_id = hex(&exemplar.trace.span_id(), &mut span_id);
+    out.push_str(" # {trace_id=\"");
+    out.push_str(std::str::from_utf8(trace_id).unwrap_or_default());
+    out.push_str("\",span_id=\"");
+    out.push_str(std::str::from_utf8(span_id).unwrap_or_default());
+    out.push_str("\"} ");
     write_f64(out, value);
-    out.push(b' ');
+    out.push(' ');
     write_u64(out, exemplar.unix_nanos / 1_000_000_000);
-    out.push(b'.');
+    out.push('.');
     let millis = exemplar.unix_nanos / 1_000_000 % 1000;
-    out.extend_from_slice(&[
-        b'0' + (millis / 100) as u8,
-        b'0' + (millis / 10 % 10) as u8,
-        b'0' + (millis % 10) as u8,
-    ]);
+    for digit in [millis / 100, millis / 10 % 10, millis % 10] {
+        #[allow(clippy::cast_possible_truncation)]
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 impl Sink for TextEncoder<'_> {
@@ -171,11 +213,7 @@ impl Sink for TextEncoder<'_> {
             self.name.push_str(head.name);
         }
         if !head.help.is_empty() {
-            let mut help = Vec::with_capacity(head.help.len());
-            escape(&mut help, head.help, openmetrics);
-            // Escaping keeps UTF-8 valid: it only inserts ASCII before ASCII.
-            let help = String::from_utf8(help).unwrap_or_default();
-            self.metadata("# HELP ", &help);
+            self.help(head.help);
         }
         let type_name = match (head.family_type, openmetrics) {
             (FamilyType::Counter, _) => "counter",
@@ -197,13 +235,22 @@ impl Sink for TextEncoder<'_> {
 
     fn scalar(&mut self, labels: Labels<'_>, sample: &Scalar) {
         self.set_labels(labels);
-        // A counter's exemplar counts one call.
-        let exemplar = sample
-            .exemplar
-            .filter(|_| self.family_type == FamilyType::Counter)
-            .map(|exemplar| (exemplar, 1.0));
+        let exemplar = self.scalar_exemplar(sample);
         let (suffix, value, time) = (self.counter_suffix, sample.value, sample.timestamp_ms);
         self.line(suffix, None, value, time, exemplar);
+    }
+
+    fn scalars(&mut self, labels: Labels<'_>, last: &str, samples: &[(&str, Scalar)]) {
+        // The shared labels once, for every line.
+        self.set_labels(labels);
+        self.set_line_start(self.counter_suffix, last);
+        for (value, sample) in samples {
+            let exemplar = self.scalar_exemplar(sample);
+            self.out.push_str(&self.line_start);
+            escape(self.out, value, true);
+            self.out.push_str("\"} ");
+            self.value_and_end(sample.value, sample.timestamp_ms, exemplar);
+        }
     }
 
     fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>) {
@@ -213,33 +260,28 @@ impl Sink for TextEncoder<'_> {
             let exemplar = histogram.exemplars.get(index).copied().flatten()?;
             Some((exemplar, exemplar.seconds()))
         };
-        let labels = histogram.bounds.labels();
-        // What every `_bucket` line starts with, up to its `le` value:
-        // written once per sample, not once per bucket.
-        let mut start = std::mem::take(&mut self.bucket_start);
-        start.clear();
-        start.extend_from_slice(self.name.as_bytes());
-        start.extend_from_slice(b"_bucket");
-        start.extend_from_slice(if self.labels.is_empty() {
-            b"{"
+        let line_ends = histogram.bounds.line_ends();
+        self.set_line_start("_bucket", "le");
+        if time.is_none() && histogram.exemplars.is_empty() {
+            // Ours, nearly always: a line is its start, its bound, its count.
+            let out = &mut *self.out;
+            for (le, &count) in line_ends.iter().zip(histogram.cumulative) {
+                out.push_str(&self.line_start);
+                out.push_str(le);
+                write_u64(out, count);
+                out.push('\n');
+            }
         } else {
-            &self.labels
-        });
-        start.extend_from_slice(if self.labels.is_empty() {
-            b"le=\""
-        } else {
-            b",le=\""
-        });
-        for (index, (le, &count)) in labels.iter().zip(histogram.cumulative).enumerate() {
-            self.out.extend_from_slice(&start);
-            self.out.extend_from_slice(le.as_bytes());
-            self.out.extend_from_slice(b"\"} ");
-            self.value_and_end(Value::Count(count), time, exemplar(index));
+            for (index, (le, &count)) in line_ends.iter().zip(histogram.cumulative).enumerate() {
+                self.out.push_str(&self.line_start);
+                self.out.push_str(le);
+                self.value_and_end(Value::Count(count), time, exemplar(index));
+            }
         }
-        self.bucket_start = start;
         let count = Value::Count(histogram.count);
-        let inf = exemplar(labels.len());
-        self.line("_bucket", Some(("le", "+Inf")), count, time, inf);
+        self.out.push_str(&self.line_start);
+        self.out.push_str("+Inf\"} ");
+        self.value_and_end(count, time, exemplar(line_ends.len()));
         let sum = Value::Float(histogram.sum);
         if self.flavor == Flavor::OpenMetrics {
             self.line("_count", None, count, time, None);
@@ -254,9 +296,8 @@ impl Sink for TextEncoder<'_> {
         self.set_labels(labels);
         let time = summary.timestamp_ms;
         for &(q, value) in summary.quantiles {
-            let mut quantile = Vec::new();
+            let mut quantile = String::new();
             write_f64(&mut quantile, q);
-            let quantile = String::from_utf8(quantile).unwrap_or_default();
             let quantile = Some(("quantile", quantile.as_str()));
             self.line("", quantile, Value::Float(value), time, None);
         }
@@ -268,17 +309,76 @@ impl Sink for TextEncoder<'_> {
 }
 
 /// Appends `text` with `\` and newline escaped, and `"` when `quotes`.
-fn escape(out: &mut Vec<u8>, text: &str, quotes: bool) {
-    let special = |byte: u8| byte == b'\\' || byte == b'\n' || (quotes && byte == b'"');
-    if !text.bytes().any(special) {
-        out.extend_from_slice(text.as_bytes());
+fn escape(out: &mut String, text: &str, quotes: bool) {
+    if !needs_escaping(text.as_bytes(), quotes) {
+        out.push_str(text);
         return;
     }
-    for byte in text.bytes() {
-        match byte {
-            b'\n' => out.extend_from_slice(b"\\n"),
-            byte if special(byte) => out.extend_from_slice(&[b'\\', byte]),
-            byte => out.push(byte),
+    let special = |byte: &u8| *byte == b'\\' || *byte == b'\n' || (quotes && *byte == b'"');
+    let mut rest = text;
+    // Every special character is ASCII, so each split is on a character
+    // boundary.
+    while let Some(at) = rest.as_bytes().iter().position(special) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'\n' => "\\n",
+            b'"' => "\\\"",
+            _ => "\\\\",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// Whether `bytes` has a `\` or a newline, or a `"` when `quotes`: eight
+/// bytes at a time, since nearly every label value has none (a render asks
+/// tens of thousands of times).
+fn needs_escaping(bytes: &[u8], quotes: bool) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `word` is `byte` (zero bytes pad a short chunk:
+    // none is special).
+    let has = |word: u64, byte: u8| {
+        let matches = word ^ (ONES * u64::from(byte));
+        matches.wrapping_sub(ONES) & !matches & HIGHS != 0
+    };
+    bytes.chunks(8).any(|chunk| {
+        let mut word = [0; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        has(word, b'\\') || has(word, b'\n') || (quotes && has(word, b'"'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_backslashes_newlines_and_quotes_when_asked() {
+        let mut out = String::new();
+        escape(&mut out, "a\\b\n\"c\"é", true);
+        assert_eq!(out, r#"a\\b\n\"c\"é"#);
+        out.clear();
+        escape(&mut out, "a\"b\n", false);
+        assert_eq!(out, "a\"b\\n");
+        out.clear();
+        escape(&mut out, "plain", true);
+        assert_eq!(out, "plain");
+        // A special character at each place of an eight-byte word, and
+        // bytes that differ from one by a bit.
+        for at in 0..17 {
+            for special in ['\\', '\n', '"'] {
+                let mut text: Vec<char> = "abcdefgh]ijklmnop".chars().collect();
+                text[at] = special;
+                let text: String = text.into_iter().collect();
+                out.clear();
+                escape(&mut out, &text, true);
+                assert_eq!(out.len(), text.len() + 1, "{text:?}");
+            }
         }
+        out.clear();
+        escape(&mut out, "]\u{b}#\u{dc}\u{a2}\u{8a}", true);
+        assert_eq!(out, "]\u{b}#\u{dc}\u{a2}\u{8a}");
     }
 }

@@ -33,9 +33,9 @@ pub struct Exit<O: Observer = Unobserved> {
     suspended: Suspended<O>,
 }
 
-/// Whether an `async` call is suspended at an `.await` ([`PARKED`]: set
+/// Whether an `async` call is suspended at an `.await` (`PARKED`: set
 /// while the awaited future is pending, cleared when it is polled again),
-/// and whether it ever was ([`HAS_PARKED`]: it may have resumed on another
+/// and whether it ever was (`HAS_PARKED`: it may have resumed on another
 /// thread). Shared with [`awaiting`] across the await, so it is an atomic
 /// (the future stays `Send`). Generated code only. It holds the call's
 /// observer, which is told when the call parks and resumes.

@@ -353,14 +353,16 @@ impl Recorder {
         }
         if let Some(layout) = self.native {
             let pending = &head[PENDING_NATIVE];
-            // Still noted when no call started here since the last ended
-            // here (a duration observed by hand, an async call that ended on
-            // another thread than it started): counted now.
-            if let Some(earlier) = pending.load(Ordering::Relaxed).checked_sub(1) {
-                self.count_native(stripe, earlier);
-            }
+            let earlier = pending.load(Ordering::Relaxed);
             let counter = native_counter(layout, nanos, ticks) as u64;
             pending.store(counter + 1, Ordering::Release);
+            // Still noted when no call started here since the last ended
+            // here (a duration observed by hand, an async call that ended on
+            // another thread than it started): counted now, after the new
+            // note replaced it, as `count_pending` clears it first.
+            if let Some(earlier) = earlier.checked_sub(1) {
+                self.count_native(stripe, earlier);
+            }
         }
         bucket
     }

@@ -16,7 +16,8 @@ pub(crate) struct Started {
 
 impl Started {
     /// Inline where the call starts: a thread-local read, a counter, the
-    /// clock.
+    /// clock, then the native bucket the thread's previous call here noted
+    /// (see the recorder's doc).
     #[inline(always)]
     pub(crate) fn now(recorder: &'static Recorder) -> Self {
         let on = recorder.start();

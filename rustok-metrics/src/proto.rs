@@ -121,8 +121,9 @@ impl Sink for ProtoSink {
     }
 }
 
-fn label_pairs(pairs: Labels<'_>) -> Vec<LabelPair> {
-    pairs
+fn label_pairs(labels: Labels<'_>) -> Vec<LabelPair> {
+    labels
+        .pairs()
         .iter()
         .map(|(name, value)| {
             let mut pair = LabelPair::default();

@@ -12,6 +12,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::families::ModuleMetrics;
+use super::label_set::LabelsAt;
 use crate::outcome::Status;
 use crate::record::{NativeBuckets, NativeLayout, Recorder, Snapshot};
 use crate::trace::Exemplar;
@@ -28,15 +29,14 @@ pub(super) struct Readings {
     /// Each series' cumulative counts, one per finite bound, back to back.
     cumulative: Vec<u64>,
     bounds: usize,
-    /// Every series' kind and operation values, back to back.
+    /// Every series' label values and text, back to back ([`LabelsAt`]).
     labels: String,
 }
 
 /// One label set's counts.
 pub(super) struct Series {
-    /// Where its kind starts in [`Readings::labels`], where it ends and
-    /// the operation starts, and where that ends.
-    labels_at: [usize; 3],
+    /// Where its labels are in [`Readings::labels`].
+    labels_at: LabelsAt,
     /// Calls by status (`Status::ALL` order) without a tag, those counted
     /// by hand included.
     pub(super) untagged: [u64; Status::COUNT],
@@ -102,10 +102,7 @@ impl Readings {
         let mut touched = 0;
         let mut hand = by_hand.as_slice();
         loop {
-            let next_site = sites.peek().map(|&(at, _)| {
-                let text = index.text();
-                (&text[at[0]..at[1]], &text[at[1]..at[2]])
-            });
+            let next_site = sites.peek().map(|&(at, _)| at.values(index.text()));
             let next_hand = hand.first().map(|first| (&*first.kind, &*first.operation));
             let order = match (next_site, next_hand) {
                 (None, None) => break,
@@ -119,7 +116,9 @@ impl Readings {
                     (readings.push_labels(kind, operation), &[][..])
                 }
                 _ => {
-                    let (labels_at, recorders) = sites.next().unwrap_or_default();
+                    let Some((labels_at, recorders)) = sites.next() else {
+                        break;
+                    };
                     if recorders.end > touched {
                         let ahead = (recorders.start + TOUCHED_TOGETHER)
                             .min(all_recorders.len())
@@ -148,18 +147,19 @@ impl Readings {
     }
 
     /// Appends a label set of what was recorded by hand alone.
-    fn push_labels(&mut self, kind: &str, operation: &str) -> [usize; 3] {
-        let kind_at = self.labels.len();
-        self.labels.push_str(kind);
-        let operation_at = self.labels.len();
-        self.labels.push_str(operation);
-        [kind_at, operation_at, self.labels.len()]
+    fn push_labels(&mut self, kind: &str, operation: &str) -> LabelsAt {
+        LabelsAt::push(&mut self.labels, kind, operation)
     }
 
     /// A series' kind and operation values.
     pub(super) fn labels(&self, series: &Series) -> (&str, &str) {
-        let [kind, operation, end] = series.labels_at;
-        (&self.labels[kind..operation], &self.labels[operation..end])
+        series.labels_at.values(&self.labels)
+    }
+
+    /// A series' [`label_set::pairs`](super::label_set::pairs) as text,
+    /// from the `first`th on.
+    pub(super) fn label_text(&self, series: &Series, first: usize) -> &str {
+        series.labels_at.text(&self.labels, first)
     }
 
     /// Whether the module has no series yet.
@@ -226,7 +226,7 @@ impl Reader {
     fn read(
         &mut self,
         readings: &mut Readings,
-        labels_at: [usize; 3],
+        labels_at: LabelsAt,
         recorders: &[&Recorder],
         by_hand: &[HandSource],
     ) {

@@ -209,7 +209,7 @@ fn write_exemplar(out: &mut Vec<u8>, field: u32, exemplar: &Exemplar, value: f64
 }
 
 fn label_pairs(out: &mut Vec<u8>, labels: Labels<'_>) {
-    for (name, value) in labels {
+    for (name, value) in labels.pairs() {
         message(out, 1, |out| {
             string(out, 1, name);
             string(out, 2, value);

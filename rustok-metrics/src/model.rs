@@ -86,6 +86,10 @@ fn text_of(pairs: &[(&str, &str)]) -> String {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Value {
     Count(u64),
+    /// A duration in whole nanoseconds, exposed in seconds (the sum of one
+    /// of our histograms): the text formats write it from the integer, the
+    /// same text as the float's, without finding the nanoseconds again.
+    Nanos(u64),
     Float(f64),
 }
 
@@ -94,6 +98,7 @@ impl Value {
     pub(crate) fn as_f64(self) -> f64 {
         match self {
             Value::Count(count) => count as f64,
+            Value::Nanos(nanos) => nanos as f64 / 1e9,
             Value::Float(value) => value,
         }
     }
@@ -151,7 +156,7 @@ pub(crate) struct Histogram<'a> {
     /// Cumulative counts, one per finite bound; `+Inf` is `count`.
     pub(crate) cumulative: &'a [u64],
     pub(crate) count: u64,
-    pub(crate) sum: f64,
+    pub(crate) sum: Value,
     pub(crate) timestamp_ms: Option<i64>,
     /// The latest exemplar per bucket, `+Inf` last; empty when none.
     pub(crate) exemplars: &'a [Option<Exemplar>],

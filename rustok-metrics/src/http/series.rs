@@ -182,7 +182,7 @@ impl OwnFamily for HttpFamilies {
                     bounds: &BOUNDS,
                     cumulative: &cumulative,
                     count: snapshot.total(),
-                    sum: snapshot.sum_seconds(),
+                    sum: Value::Nanos(snapshot.sum_nanos),
                     timestamp_ms: None,
                     exemplars: &snapshot.bucket_exemplars,
                     native: native.as_ref(),

@@ -44,7 +44,7 @@ pub(super) struct Series {
     /// The histogram's `_count`: every call, however it ended, and every
     /// duration observed by hand.
     pub(super) count: u64,
-    pub(super) sum_seconds: f64,
+    pub(super) sum_nanos: u64,
     /// Where its cumulative counts start in [`Readings::cumulative`].
     cumulative_at: usize,
     /// Whatever more than counts it has.
@@ -268,7 +268,7 @@ impl Reader {
             running += sites.buckets.get(index).copied().unwrap_or(0);
             readings.cumulative.push(running);
         }
-        let (count, sum_seconds) = (sites.total(), sites.sum_seconds());
+        let (count, sum_nanos) = (sites.total(), sites.sum_nanos);
         let native = self.native.map(|layout| layout.buckets(&sites.native));
         let whole = sites.has_tags_or_exemplars();
         let more = (whole || native.is_some() || !other_statuses.is_empty()).then(|| {
@@ -290,7 +290,7 @@ impl Reader {
             untagged,
             in_flight,
             count,
-            sum_seconds,
+            sum_nanos,
             cumulative_at,
             more,
         });

@@ -105,7 +105,7 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
                 bounds,
                 cumulative: readings.cumulative(series),
                 count: series.count,
-                sum: series.sum_seconds,
+                sum: Value::Nanos(series.sum_nanos),
                 timestamp_ms: None,
                 exemplars: series.bucket_exemplars(),
                 native: series.native(),

@@ -63,7 +63,7 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                             bounds: &Bounds::new(&bounds),
                             cumulative: &cumulative,
                             count: histogram.get_sample_count(),
-                            sum: histogram.get_sample_sum(),
+                            sum: Value::Float(histogram.get_sample_sum()),
                             timestamp_ms,
                             exemplars: &[],
                             native: None,

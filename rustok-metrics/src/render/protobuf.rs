@@ -97,7 +97,7 @@ impl Sink for ProtobufEncoder<'_> {
             label_pairs(out, labels);
             message(out, 7, |out| {
                 uint(out, 1, histogram.count);
-                double(out, 2, histogram.sum);
+                double(out, 2, histogram.sum.as_f64());
                 let bounds = histogram.bounds.values();
                 let exemplar = |index: usize| histogram.exemplars.get(index).copied().flatten();
                 let bucket = |out: &mut Vec<u8>, count, bound, exemplar: Option<Exemplar>| {

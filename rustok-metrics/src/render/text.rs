@@ -17,7 +17,7 @@
 //! label pairs are formatted once and reused for each of its lines (a
 //! histogram has one per bucket).
 
-use super::numbers::{write_f64, write_i64, write_u64};
+use super::numbers::{write_f64, write_i64, write_seconds, write_u64};
 use crate::label_text::{escape, write_pair};
 use crate::model::{FamilyType, Head, Histogram, Labels, Scalar, Sink, Summary, Value};
 use crate::trace::{Exemplar, hex};
@@ -161,6 +161,7 @@ impl<'b> TextEncoder<'b> {
         let out = &mut *self.out;
         match value {
             Value::Count(count) => write_u64(out, count),
+            Value::Nanos(nanos) => write_seconds(out, nanos),
             Value::Float(value) => write_f64(out, value),
         }
         if let Some(ms) = timestamp {
@@ -284,7 +285,7 @@ impl Sink for TextEncoder<'_> {
         self.out.push_str(&self.line_start);
         self.out.push_str("+Inf\"} ");
         self.value_and_end(count, time, exemplar(line_ends.len()));
-        let sum = Value::Float(histogram.sum);
+        let sum = histogram.sum;
         if self.flavor == Flavor::OpenMetrics {
             self.line("_count", None, count, time, None);
             self.line("_sum", None, sum, time, None);

@@ -14,11 +14,19 @@ pub(crate) fn write_pair(out: &mut String, name: &str, value: &str) {
 }
 
 /// Appends `text` with `\` and newline escaped, and `"` when `quotes`.
+#[inline]
 pub(crate) fn escape(out: &mut String, text: &str, quotes: bool) {
-    if !needs_escaping(text.as_bytes(), quotes) {
+    if needs_escaping(text.as_bytes(), quotes) {
+        escape_slowly(out, text, quotes);
+    } else {
         out.push_str(text);
-        return;
     }
+}
+
+/// [`escape`] for text that has something to escape: rare, out of line.
+#[cold]
+#[inline(never)]
+fn escape_slowly(out: &mut String, text: &str, quotes: bool) {
     let mut rest = text;
     // Every special character is ASCII, so each split is on a character
     // boundary.
@@ -46,6 +54,7 @@ pub(crate) fn escape(out: &mut String, text: &str, quotes: bool) {
 /// made the load wait for the copy (a store forwarding stall), and a loop
 /// over the tail's bytes mispredicts as lengths vary; both were most of a
 /// render's escaping time on AMD EPYC.
+#[inline]
 fn needs_escaping(bytes: &[u8], quotes: bool) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -73,6 +82,7 @@ fn needs_escaping(bytes: &[u8], quotes: bool) -> bool {
 }
 
 /// Whether `byte` is escaped: `\`, newline, and `"` when `quotes`.
+#[inline]
 fn special(byte: u8, quotes: bool) -> bool {
     byte == b'\\' || byte == b'\n' || (quotes && byte == b'"')
 }

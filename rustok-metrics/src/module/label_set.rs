@@ -48,6 +48,7 @@ impl LabelsAt {
     }
 
     /// The kind and the operation, from the string it was pushed to.
+    #[inline]
     pub(super) fn values(self, text: &str) -> (&str, &str) {
         (
             &text[self.kind..self.operation],
@@ -56,6 +57,7 @@ impl LabelsAt {
     }
 
     /// The text of the pairs from the `first`th on (0: all of them).
+    #[inline]
     pub(super) fn text(self, text: &str, first: usize) -> &str {
         &text[self.pair[first]..self.end]
     }

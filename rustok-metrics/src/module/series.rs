@@ -1,5 +1,5 @@
 //! A module's series for one render: every label set of its call sites (in
-//! the order of their [`SeriesIndex`](super::series_index::SeriesIndex)) and of what was recorded by hand,
+//! the order of their [`SeriesIndex`]) and of what was recorded by hand,
 //! merged in label order, each read once.
 //!
 //! Most series hold nothing but counts (no tags, exemplars, native buckets
@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use super::families::ModuleMetrics;
 use super::label_set::LabelsAt;
+use super::series_index::SeriesIndex;
 use crate::outcome::Status;
 use crate::record::{NativeBuckets, NativeLayout, Recorder, Snapshot};
 use crate::trace::Exemplar;
@@ -29,14 +30,24 @@ pub(super) struct Readings {
     /// Each series' cumulative counts, one per finite bound, back to back.
     cumulative: Vec<u64>,
     bounds: usize,
-    /// Every series' label values and text, back to back ([`LabelsAt`]).
-    labels: String,
+    /// The call sites' label sets, where most series' labels are.
+    index: Arc<SeriesIndex>,
+    /// The label sets of what was recorded by hand alone, back to back.
+    hand_labels: String,
+}
+
+/// Where a series' labels are.
+#[derive(Clone, Copy)]
+enum LabelsIn {
+    /// In the index's text: nothing to copy at each render.
+    Index(LabelsAt),
+    /// In [`Readings::hand_labels`].
+    ByHand(LabelsAt),
 }
 
 /// One label set's counts.
 pub(super) struct Series {
-    /// Where its labels are in [`Readings::labels`].
-    labels_at: LabelsAt,
+    labels: LabelsIn,
     /// Calls by status (`Status::ALL` order) without a tag, those counted
     /// by hand included.
     pub(super) untagged: [u64; Status::COUNT],
@@ -88,7 +99,8 @@ impl Readings {
             series: Vec::with_capacity(index.len()),
             cumulative: Vec::with_capacity(index.len() * bounds),
             bounds,
-            labels: index.text().to_owned(),
+            index: Arc::clone(&index),
+            hand_labels: String::new(),
         };
         let mut reader = Reader {
             sites: Snapshot::default(),
@@ -110,10 +122,11 @@ impl Readings {
                 (None, Some(_)) => Ordering::Greater,
                 (Some(site), Some(hand)) => site.cmp(&hand),
             };
-            let (labels_at, recorders) = match order {
+            let (labels, recorders) = match order {
                 Ordering::Greater => {
                     let (kind, operation) = next_hand.unwrap_or_default();
-                    (readings.push_labels(kind, operation), &[][..])
+                    let labels_at = LabelsAt::push(&mut readings.hand_labels, kind, operation);
+                    (LabelsIn::ByHand(labels_at), &[][..])
                 }
                 _ => {
                     let Some((labels_at, recorders)) = sites.next() else {
@@ -127,7 +140,7 @@ impl Readings {
                         std::hint::black_box(batch.iter().map(|r| r.touch()).sum::<u64>());
                         touched = ahead;
                     }
-                    (labels_at, &all_recorders[recorders])
+                    (LabelsIn::Index(labels_at), &all_recorders[recorders])
                 }
             };
             let same_hand = match order {
@@ -141,25 +154,33 @@ impl Readings {
             };
             let (group, rest) = hand.split_at(same_hand);
             hand = rest;
-            reader.read(&mut readings, labels_at, recorders, group);
+            reader.read(&mut readings, labels, recorders, group);
         }
         readings
     }
 
-    /// Appends a label set of what was recorded by hand alone.
-    fn push_labels(&mut self, kind: &str, operation: &str) -> LabelsAt {
-        LabelsAt::push(&mut self.labels, kind, operation)
+    /// Where a series' labels are, and the text they are in.
+    #[inline]
+    fn labels_at(&self, series: &Series) -> (LabelsAt, &str) {
+        match series.labels {
+            LabelsIn::Index(at) => (at, self.index.text()),
+            LabelsIn::ByHand(at) => (at, &self.hand_labels),
+        }
     }
 
     /// A series' kind and operation values.
+    #[inline]
     pub(super) fn labels(&self, series: &Series) -> (&str, &str) {
-        series.labels_at.values(&self.labels)
+        let (at, text) = self.labels_at(series);
+        at.values(text)
     }
 
     /// A series' [`label_set::pairs`](super::label_set::pairs) as text,
     /// from the `first`th on.
+    #[inline]
     pub(super) fn label_text(&self, series: &Series, first: usize) -> &str {
-        series.labels_at.text(&self.labels, first)
+        let (at, text) = self.labels_at(series);
+        at.text(text, first)
     }
 
     /// Whether the module has no series yet.
@@ -221,12 +242,12 @@ struct Reader {
 }
 
 impl Reader {
-    /// Reads the series of `labels_at`: its call sites' `recorders` and
+    /// Reads the series of `labels`: its call sites' `recorders` and
     /// what was recorded by hand under its labels.
     fn read(
         &mut self,
         readings: &mut Readings,
-        labels_at: LabelsAt,
+        labels: LabelsIn,
         recorders: &[&Recorder],
         by_hand: &[HandSource],
     ) {
@@ -286,7 +307,7 @@ impl Reader {
             })
         });
         readings.series.push(Series {
-            labels_at,
+            labels,
             untagged,
             in_flight,
             count,

@@ -14,7 +14,7 @@ pub(crate) fn write_pair(out: &mut String, name: &str, value: &str) {
 }
 
 /// Appends `text` with `\` and newline escaped, and `"` when `quotes`.
-#[inline]
+#[inline(always)]
 pub(crate) fn escape(out: &mut String, text: &str, quotes: bool) {
     if needs_escaping(text.as_bytes(), quotes) {
         escape_slowly(out, text, quotes);
@@ -54,7 +54,7 @@ fn escape_slowly(out: &mut String, text: &str, quotes: bool) {
 /// made the load wait for the copy (a store forwarding stall), and a loop
 /// over the tail's bytes mispredicts as lengths vary; both were most of a
 /// render's escaping time on AMD EPYC.
-#[inline]
+#[inline(always)]
 fn needs_escaping(bytes: &[u8], quotes: bool) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;

@@ -151,7 +151,7 @@ impl<'b> TextEncoder<'b> {
     }
 
     /// The value of a line, its timestamp and exemplar, and the newline.
-    #[inline]
+    #[inline(always)]
     fn value_and_end(
         &mut self,
         value: Value,
@@ -164,6 +164,22 @@ impl<'b> TextEncoder<'b> {
             Value::Nanos(nanos) => write_seconds(out, nanos),
             Value::Float(value) => write_f64(out, value),
         }
+        if timestamp.is_some() || exemplar.is_some() {
+            self.timestamp_and_exemplar(timestamp, exemplar);
+        }
+        self.out.push('\n');
+    }
+
+    /// What few lines have after their value (ours: an exemplar, in
+    /// OpenMetrics only): out of line, so that a line without them does
+    /// not pay for a call.
+    #[inline(never)]
+    fn timestamp_and_exemplar(
+        &mut self,
+        timestamp: Option<i64>,
+        exemplar: Option<(Exemplar, f64)>,
+    ) {
+        let out = &mut *self.out;
         if let Some(ms) = timestamp {
             out.push(' ');
             match self.flavor {
@@ -175,7 +191,6 @@ impl<'b> TextEncoder<'b> {
         if let (Flavor::OpenMetrics, Some((exemplar, value))) = (self.flavor, exemplar) {
             write_exemplar(out, &exemplar, value);
         }
-        out.push('\n');
     }
 }
 

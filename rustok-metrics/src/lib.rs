@@ -154,6 +154,7 @@ mod error;
 #[cfg(feature = "axum")]
 pub mod http;
 mod label;
+mod label_text;
 mod lock;
 mod model;
 mod module;

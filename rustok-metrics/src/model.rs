@@ -7,6 +7,7 @@
 //! or a bucket and the native-histogram fields are fields that the formats
 //! without them ignore.
 
+use crate::label_text;
 use crate::record::NativeBuckets;
 use crate::trace::Exemplar;
 
@@ -33,13 +34,62 @@ pub(crate) struct Head<'a> {
     pub(crate) unit: &'a str,
 }
 
-/// Label pairs, in the order they are written (name order, for ours).
-pub(crate) type Labels<'a> = &'a [(&'a str, &'a str)];
+/// A sample's label pairs, in the order they are written (name order, for
+/// ours), and, when the family keeps it, how the text formats write them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Labels<'a> {
+    pairs: &'a [(&'a str, &'a str)],
+    text: Option<&'a str>,
+}
+
+impl<'a> Labels<'a> {
+    /// `pairs`, written out by each encoder.
+    pub(crate) fn new(pairs: &'a [(&'a str, &'a str)]) -> Self {
+        Labels { pairs, text: None }
+    }
+
+    /// `pairs` with their `text`: each `name="value"` as
+    /// [`label_text::write_pair`] writes it, joined by `,`. A family that
+    /// writes its label sets once, when it first sees them, saves the text
+    /// encoders escaping them again at every line of every render.
+    pub(crate) fn with_text(pairs: &'a [(&'a str, &'a str)], text: &'a str) -> Self {
+        debug_assert_eq!(text, text_of(pairs), "labels and their text differ");
+        Labels {
+            pairs,
+            text: Some(text),
+        }
+    }
+
+    pub(crate) fn pairs(&self) -> &'a [(&'a str, &'a str)] {
+        self.pairs
+    }
+
+    /// The pairs as the text formats write them, when the family kept it.
+    pub(crate) fn text(&self) -> Option<&'a str> {
+        self.text
+    }
+}
+
+/// What [`Labels::with_text`] expects as the text of `pairs`.
+fn text_of(pairs: &[(&str, &str)]) -> String {
+    let mut text = String::new();
+    for (index, (name, value)) in pairs.iter().enumerate() {
+        if index > 0 {
+            text.push(',');
+        }
+        label_text::write_pair(&mut text, name, value);
+    }
+    text
+}
 
 /// A sample value: counts of ours are exact integers, others' are floats.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Value {
     Count(u64),
+    /// A duration in whole nanoseconds, exposed in seconds (the sum of one
+    /// of our histograms): the text formats write it from the integer, the
+    /// same text as the float's, without finding the nanoseconds again.
+    Nanos(u64),
     Float(f64),
 }
 
@@ -48,6 +98,7 @@ impl Value {
     pub(crate) fn as_f64(self) -> f64 {
         match self {
             Value::Count(count) => count as f64,
+            Value::Nanos(nanos) => nanos as f64 / 1e9,
             Value::Float(value) => value,
         }
     }
@@ -105,7 +156,7 @@ pub(crate) struct Histogram<'a> {
     /// Cumulative counts, one per finite bound; `+Inf` is `count`.
     pub(crate) cumulative: &'a [u64],
     pub(crate) count: u64,
-    pub(crate) sum: f64,
+    pub(crate) sum: Value,
     pub(crate) timestamp_ms: Option<i64>,
     /// The latest exemplar per bucket, `+Inf` last; empty when none.
     pub(crate) exemplars: &'a [Option<Exemplar>],
@@ -138,6 +189,7 @@ pub(crate) trait Sink {
         // Room for the labels of ours without allocating.
         let mut all = [("", ""); 8];
         let mut spilled = Vec::new();
+        let labels = labels.pairs();
         let all: &mut [(&str, &str)] = if labels.len() < all.len() {
             all[..labels.len()].copy_from_slice(labels);
             &mut all[..=labels.len()]
@@ -150,7 +202,7 @@ pub(crate) trait Sink {
             if let Some(slot) = all.last_mut() {
                 *slot = (last, value);
             }
-            self.scalar(all, sample);
+            self.scalar(Labels::new(all), sample);
         }
     }
     fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>);

@@ -69,7 +69,7 @@ impl Sink for ProtoSink {
     fn histogram(&mut self, labels: Labels<'_>, histogram: &Histogram<'_>) {
         let mut built = proto::Histogram::default();
         built.set_sample_count(histogram.count);
-        built.set_sample_sum(histogram.sum);
+        built.set_sample_sum(histogram.sum.as_f64());
         built.set_bucket(
             histogram
                 .bounds
@@ -121,8 +121,9 @@ impl Sink for ProtoSink {
     }
 }
 
-fn label_pairs(pairs: Labels<'_>) -> Vec<LabelPair> {
-    pairs
+fn label_pairs(labels: Labels<'_>) -> Vec<LabelPair> {
+    labels
+        .pairs()
         .iter()
         .map(|(name, value)| {
             let mut pair = LabelPair::default();

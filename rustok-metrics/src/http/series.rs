@@ -12,7 +12,7 @@ use axum::http::{Method, StatusCode};
 use prometheus::core::Desc;
 use prometheus::{IntGauge, Opts};
 
-use crate::model::{Bounds, FamilyType, Head, Histogram, Scalar, Sink, Value};
+use crate::model::{Bounds, FamilyType, Head, Histogram, Labels, Scalar, Sink, Value};
 use crate::module::DEFAULT_DURATION_BUCKETS;
 use crate::outcome::Status;
 use crate::proto::{desc, valid};
@@ -177,12 +177,12 @@ impl OwnFamily for HttpFamilies {
             cumulative.resize(BOUNDS.len(), snapshot.buckets.iter().sum());
             let native = with_native.then(|| NATIVE.buckets(&snapshot.native));
             sink.histogram(
-                &[("method", method), ("route", route)],
+                Labels::new(&[("method", method), ("route", route)]),
                 &Histogram {
                     bounds: &BOUNDS,
                     cumulative: &cumulative,
                     count: snapshot.total(),
-                    sum: snapshot.sum_seconds(),
+                    sum: Value::Nanos(snapshot.sum_nanos),
                     timestamp_ms: None,
                     exemplars: &snapshot.bucket_exemplars,
                     native: native.as_ref(),
@@ -194,7 +194,7 @@ impl OwnFamily for HttpFamilies {
         for (method, route, snapshot) in &snapshots {
             for (status, (count, exemplar)) in by_response_status(snapshot) {
                 sink.scalar(
-                    &[("method", method), ("route", route), ("status", status)],
+                    Labels::new(&[("method", method), ("route", route), ("status", status)]),
                     &Scalar {
                         value: Value::Count(count),
                         timestamp_ms: None,

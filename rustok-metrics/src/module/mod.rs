@@ -17,6 +17,7 @@ mod declared;
 mod directory;
 mod exit;
 mod families;
+mod label_set;
 mod name;
 mod operation;
 mod series;

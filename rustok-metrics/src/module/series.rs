@@ -1,5 +1,5 @@
 //! A module's series for one render: every label set of its call sites (in
-//! the order of their [`SeriesIndex`](super::series_index::SeriesIndex)) and of what was recorded by hand,
+//! the order of their [`SeriesIndex`]) and of what was recorded by hand,
 //! merged in label order, each read once.
 //!
 //! Most series hold nothing but counts (no tags, exemplars, native buckets
@@ -12,6 +12,8 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::families::ModuleMetrics;
+use super::label_set::LabelsAt;
+use super::series_index::SeriesIndex;
 use crate::outcome::Status;
 use crate::record::{NativeBuckets, NativeLayout, Recorder, Snapshot};
 use crate::trace::Exemplar;
@@ -28,15 +30,24 @@ pub(super) struct Readings {
     /// Each series' cumulative counts, one per finite bound, back to back.
     cumulative: Vec<u64>,
     bounds: usize,
-    /// Every series' kind and operation values, back to back.
-    labels: String,
+    /// The call sites' label sets, where most series' labels are.
+    index: Arc<SeriesIndex>,
+    /// The label sets of what was recorded by hand alone, back to back.
+    hand_labels: String,
+}
+
+/// Where a series' labels are.
+#[derive(Clone, Copy)]
+enum LabelsIn {
+    /// In the index's text: nothing to copy at each render.
+    Index(LabelsAt),
+    /// In [`Readings::hand_labels`].
+    ByHand(LabelsAt),
 }
 
 /// One label set's counts.
 pub(super) struct Series {
-    /// Where its kind starts in [`Readings::labels`], where it ends and
-    /// the operation starts, and where that ends.
-    labels_at: [usize; 3],
+    labels: LabelsIn,
     /// Calls by status (`Status::ALL` order) without a tag, those counted
     /// by hand included.
     pub(super) untagged: [u64; Status::COUNT],
@@ -44,7 +55,7 @@ pub(super) struct Series {
     /// The histogram's `_count`: every call, however it ended, and every
     /// duration observed by hand.
     pub(super) count: u64,
-    pub(super) sum_seconds: f64,
+    pub(super) sum_nanos: u64,
     /// Where its cumulative counts start in [`Readings::cumulative`].
     cumulative_at: usize,
     /// Whatever more than counts it has.
@@ -88,7 +99,8 @@ impl Readings {
             series: Vec::with_capacity(index.len()),
             cumulative: Vec::with_capacity(index.len() * bounds),
             bounds,
-            labels: index.text().to_owned(),
+            index: Arc::clone(&index),
+            hand_labels: String::new(),
         };
         let mut reader = Reader {
             sites: Snapshot::default(),
@@ -102,10 +114,7 @@ impl Readings {
         let mut touched = 0;
         let mut hand = by_hand.as_slice();
         loop {
-            let next_site = sites.peek().map(|&(at, _)| {
-                let text = index.text();
-                (&text[at[0]..at[1]], &text[at[1]..at[2]])
-            });
+            let next_site = sites.peek().map(|&(at, _)| at.values(index.text()));
             let next_hand = hand.first().map(|first| (&*first.kind, &*first.operation));
             let order = match (next_site, next_hand) {
                 (None, None) => break,
@@ -113,13 +122,16 @@ impl Readings {
                 (None, Some(_)) => Ordering::Greater,
                 (Some(site), Some(hand)) => site.cmp(&hand),
             };
-            let (labels_at, recorders) = match order {
+            let (labels, recorders) = match order {
                 Ordering::Greater => {
                     let (kind, operation) = next_hand.unwrap_or_default();
-                    (readings.push_labels(kind, operation), &[][..])
+                    let labels_at = LabelsAt::push(&mut readings.hand_labels, kind, operation);
+                    (LabelsIn::ByHand(labels_at), &[][..])
                 }
                 _ => {
-                    let (labels_at, recorders) = sites.next().unwrap_or_default();
+                    let Some((labels_at, recorders)) = sites.next() else {
+                        break;
+                    };
                     if recorders.end > touched {
                         let ahead = (recorders.start + TOUCHED_TOGETHER)
                             .min(all_recorders.len())
@@ -128,7 +140,7 @@ impl Readings {
                         std::hint::black_box(batch.iter().map(|r| r.touch()).sum::<u64>());
                         touched = ahead;
                     }
-                    (labels_at, &all_recorders[recorders])
+                    (LabelsIn::Index(labels_at), &all_recorders[recorders])
                 }
             };
             let same_hand = match order {
@@ -142,24 +154,33 @@ impl Readings {
             };
             let (group, rest) = hand.split_at(same_hand);
             hand = rest;
-            reader.read(&mut readings, labels_at, recorders, group);
+            reader.read(&mut readings, labels, recorders, group);
         }
         readings
     }
 
-    /// Appends a label set of what was recorded by hand alone.
-    fn push_labels(&mut self, kind: &str, operation: &str) -> [usize; 3] {
-        let kind_at = self.labels.len();
-        self.labels.push_str(kind);
-        let operation_at = self.labels.len();
-        self.labels.push_str(operation);
-        [kind_at, operation_at, self.labels.len()]
+    /// Where a series' labels are, and the text they are in.
+    #[inline]
+    fn labels_at(&self, series: &Series) -> (LabelsAt, &str) {
+        match series.labels {
+            LabelsIn::Index(at) => (at, self.index.text()),
+            LabelsIn::ByHand(at) => (at, &self.hand_labels),
+        }
     }
 
     /// A series' kind and operation values.
+    #[inline]
     pub(super) fn labels(&self, series: &Series) -> (&str, &str) {
-        let [kind, operation, end] = series.labels_at;
-        (&self.labels[kind..operation], &self.labels[operation..end])
+        let (at, text) = self.labels_at(series);
+        at.values(text)
+    }
+
+    /// A series' [`label_set::pairs`](super::label_set::pairs) as text,
+    /// from the `first`th on.
+    #[inline]
+    pub(super) fn label_text(&self, series: &Series, first: usize) -> &str {
+        let (at, text) = self.labels_at(series);
+        at.text(text, first)
     }
 
     /// Whether the module has no series yet.
@@ -221,12 +242,12 @@ struct Reader {
 }
 
 impl Reader {
-    /// Reads the series of `labels_at`: its call sites' `recorders` and
+    /// Reads the series of `labels`: its call sites' `recorders` and
     /// what was recorded by hand under its labels.
     fn read(
         &mut self,
         readings: &mut Readings,
-        labels_at: [usize; 3],
+        labels: LabelsIn,
         recorders: &[&Recorder],
         by_hand: &[HandSource],
     ) {
@@ -268,7 +289,7 @@ impl Reader {
             running += sites.buckets.get(index).copied().unwrap_or(0);
             readings.cumulative.push(running);
         }
-        let (count, sum_seconds) = (sites.total(), sites.sum_seconds());
+        let (count, sum_nanos) = (sites.total(), sites.sum_nanos);
         let native = self.native.map(|layout| layout.buckets(&sites.native));
         let whole = sites.has_tags_or_exemplars();
         let more = (whole || native.is_some() || !other_statuses.is_empty()).then(|| {
@@ -286,11 +307,11 @@ impl Reader {
             })
         });
         readings.series.push(Series {
-            labels_at,
+            labels,
             untagged,
             in_flight,
             count,
-            sum_seconds,
+            sum_nanos,
             cumulative_at,
             more,
         });

@@ -1,6 +1,7 @@
 //! The label sets of a module's call sites in label order, each with its
-//! recorders, and their label values side by side in one string: made
-//! when a render finds a set it has not seen, and kept while none is added.
+//! recorders, and their label values and text side by side in one string
+//! ([`LabelsAt`]): made when a render finds a set it has not seen, and kept
+//! while none is added.
 //!
 //! A render then neither sorts nor compares label values, and reads them
 //! from one string rather than from a string per kind scattered over the
@@ -11,6 +12,7 @@
 
 use std::ops::Range;
 
+use super::label_set::LabelsAt;
 use crate::record::Recorder;
 
 /// How many sites, kinds and recorders an index was made from.
@@ -37,18 +39,16 @@ pub(super) type LabelSet = (&'static str, &'static str, Option<&'static Recorder
 /// The call sites' label sets, sorted by `(kind, operation)`.
 pub(super) struct SeriesIndex {
     counts: Counts,
-    /// Every kind and operation value, back to back.
+    /// Every label set's values and text, back to back.
     text: String,
     entries: Vec<Entry>,
     /// Each entry's recorders (sites that share labels add up), in entry order.
     recorders: Vec<&'static Recorder>,
 }
 
-/// One label set: where its values are in the text, and its recorders.
+/// One label set: where it is in the text, and its recorders.
 struct Entry {
-    /// Where the kind starts, where it ends and the operation starts, and
-    /// where that ends.
-    labels_at: [usize; 3],
+    labels_at: LabelsAt,
     recorders_end: usize,
 }
 
@@ -68,12 +68,8 @@ impl SeriesIndex {
         for (kind, operation, recorder) in label_sets {
             if previous != Some((kind, operation)) {
                 previous = Some((kind, operation));
-                let kind_at = index.text.len();
-                index.text.push_str(kind);
-                let operation_at = index.text.len();
-                index.text.push_str(operation);
                 index.entries.push(Entry {
-                    labels_at: [kind_at, operation_at, index.text.len()],
+                    labels_at: LabelsAt::push(&mut index.text, kind, operation),
                     recorders_end: index.recorders.len(),
                 });
             }
@@ -95,7 +91,7 @@ impl SeriesIndex {
         self.entries.len()
     }
 
-    /// Every kind and operation value, back to back.
+    /// Every label set's values and text, back to back.
     pub(super) fn text(&self) -> &str {
         &self.text
     }
@@ -105,9 +101,9 @@ impl SeriesIndex {
         &self.recorders
     }
 
-    /// Each label set: where its values are in [`text`](Self::text), and
-    /// where its recorders are in [`recorders`](Self::recorders).
-    pub(super) fn entries(&self) -> impl Iterator<Item = ([usize; 3], Range<usize>)> {
+    /// Each label set: where it is in [`text`](Self::text), and where its
+    /// recorders are in [`recorders`](Self::recorders).
+    pub(super) fn entries(&self) -> impl Iterator<Item = (LabelsAt, Range<usize>)> {
         let mut start = 0;
         self.entries.iter().map(move |entry| {
             let recorders = start..entry.recorders_end;

@@ -5,8 +5,9 @@
 use prometheus::core::Desc;
 
 use super::families::ModuleMetrics;
+use super::label_set::pairs;
 use super::series::{Readings, Series};
-use crate::model::{FamilyType, Head, Histogram, Scalar, Sink, Value};
+use crate::model::{FamilyType, Head, Histogram, Labels, Scalar, Sink, Value};
 use crate::outcome::Status;
 use crate::proto::ProtoSink;
 use crate::registry::OwnFamily;
@@ -58,7 +59,12 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     let mut labelled_errors = Vec::new();
     for series in readings.series() {
         let (kind, operation) = readings.labels(series);
-        statuses(sink, series, kind, operation);
+        let labels = pairs(kind, operation);
+        statuses(
+            sink,
+            series,
+            Labels::with_text(&labels, readings.label_text(series, 0)),
+        );
         for &(status, error_kind, errors) in series.tagged() {
             let exemplar = series.exemplar(status, Some(error_kind));
             labelled_errors.push((
@@ -72,12 +78,12 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     labelled_errors.sort_unstable_by_key(|(labels, _, _)| *labels);
     for ([error_kind, kind, operation, status], errors, exemplar) in labelled_errors {
         sink.scalar(
-            &[
+            Labels::new(&[
                 ("error_kind", error_kind),
                 ("kind", kind),
                 ("operation", operation),
                 ("status", status),
-            ],
+            ]),
             &count(errors, exemplar),
         );
     }
@@ -92,13 +98,14 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     let bounds = module.labelled_bounds();
     for series in readings.series() {
         let (kind, operation) = readings.labels(series);
+        let labels = pairs(kind, operation);
         sink.histogram(
-            &[("kind", kind), ("operation", operation)],
+            Labels::with_text(&labels[1..], readings.label_text(series, 1)),
             &Histogram {
                 bounds,
                 cumulative: readings.cumulative(series),
                 count: series.count,
-                sum: series.sum_seconds,
+                sum: Value::Nanos(series.sum_nanos),
                 timestamp_ms: None,
                 exemplars: series.bucket_exemplars(),
                 native: series.native(),
@@ -115,8 +122,9 @@ pub(super) fn write(module: &ModuleMetrics, sink: &mut dyn Sink, skip_empty: boo
     });
     for series in readings.series() {
         let (kind, operation) = readings.labels(series);
+        let labels = pairs(kind, operation);
         sink.scalar(
-            &[("kind", kind), ("operation", operation)],
+            Labels::with_text(&labels[1..], readings.label_text(series, 1)),
             &count(series.in_flight, None),
         );
     }
@@ -131,19 +139,17 @@ const STATUSES_SORTED: [Status; Status::COUNT] = [
     Status::Success,
 ];
 
-/// The untagged samples of `..._operations_total` of one series (labels
-/// `kind` and `operation`), one per
-/// status, sorted by status (a call site tags only errors, with their error
-/// kind, so every other status is untagged).
-fn statuses(sink: &mut dyn Sink, series: &Series, kind: &str, operation: &str) {
-    let labels = [("error_kind", ""), ("kind", kind), ("operation", operation)];
+/// The untagged samples of `..._operations_total` of one series (`labels`:
+/// [`pairs`]), one per status, sorted by status (a call site tags only
+/// errors, with their error kind, so every other status is untagged).
+fn statuses(sink: &mut dyn Sink, series: &Series, labels: Labels<'_>) {
     let ours = STATUSES_SORTED.map(|status| {
         let untagged = series.untagged[status.index()];
         let exemplar = series.exemplar(status, None);
         (status.as_str(), count(untagged, exemplar))
     });
     if series.other_statuses().is_empty() {
-        sink.scalars(&labels, "status", &ours);
+        sink.scalars(labels, "status", &ours);
         return;
     }
     let mut all: Vec<(&str, Scalar)> = ours.to_vec();
@@ -154,7 +160,7 @@ fn statuses(sink: &mut dyn Sink, series: &Series, kind: &str, operation: &str) {
             .map(|(status, calls)| (status.as_str(), count(*calls, None))),
     );
     all.sort_by_key(|(status, _)| *status);
-    sink.scalars(&labels, "status", &all);
+    sink.scalars(labels, "status", &all);
 }
 
 /// A count as a sample.

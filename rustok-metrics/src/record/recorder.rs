@@ -221,12 +221,6 @@ impl Snapshot {
     pub(crate) fn in_flight(&self) -> u64 {
         self.started.saturating_sub(self.total())
     }
-
-    /// The sum of durations in seconds.
-    #[allow(clippy::cast_precision_loss)]
-    pub(crate) fn sum_seconds(&self) -> f64 {
-        self.sum_nanos as f64 / 1e9
-    }
 }
 
 impl Recorder {

@@ -3,7 +3,7 @@
 
 use prometheus::proto::{self, MetricFamily, MetricType};
 
-use crate::model::{Bounds, FamilyType, Head, Histogram, Scalar, Sink, Summary, Value};
+use crate::model::{Bounds, FamilyType, Head, Histogram, Labels, Scalar, Sink, Summary, Value};
 
 /// Writes `families` into `sink`, in their order.
 ///
@@ -45,7 +45,7 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                         timestamp_ms,
                         exemplar: None,
                     };
-                    sink.scalar(&labels, &sample);
+                    sink.scalar(Labels::new(&labels), &sample);
                 }
                 FamilyType::Histogram => {
                     let histogram = metric.get_histogram();
@@ -58,12 +58,12 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                     let cumulative: Vec<u64> =
                         finite.iter().map(|b| b.cumulative_count()).collect();
                     sink.histogram(
-                        &labels,
+                        Labels::new(&labels),
                         &Histogram {
                             bounds: &Bounds::new(&bounds),
                             cumulative: &cumulative,
                             count: histogram.get_sample_count(),
-                            sum: histogram.get_sample_sum(),
+                            sum: Value::Float(histogram.get_sample_sum()),
                             timestamp_ms,
                             exemplars: &[],
                             native: None,
@@ -78,7 +78,7 @@ pub(super) fn write(families: &[MetricFamily], sink: &mut dyn Sink) {
                         .map(|quantile| (quantile.quantile(), quantile.value()))
                         .collect();
                     sink.summary(
-                        &labels,
+                        Labels::new(&labels),
                         &Summary {
                             quantiles: &quantiles,
                             count: summary.sample_count(),

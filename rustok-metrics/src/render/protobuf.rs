@@ -97,7 +97,7 @@ impl Sink for ProtobufEncoder<'_> {
             label_pairs(out, labels);
             message(out, 7, |out| {
                 uint(out, 1, histogram.count);
-                double(out, 2, histogram.sum);
+                double(out, 2, histogram.sum.as_f64());
                 let bounds = histogram.bounds.values();
                 let exemplar = |index: usize| histogram.exemplars.get(index).copied().flatten();
                 let bucket = |out: &mut Vec<u8>, count, bound, exemplar: Option<Exemplar>| {
@@ -209,7 +209,7 @@ fn write_exemplar(out: &mut Vec<u8>, field: u32, exemplar: &Exemplar, value: f64
 }
 
 fn label_pairs(out: &mut Vec<u8>, labels: Labels<'_>) {
-    for (name, value) in labels {
+    for (name, value) in labels.pairs() {
         message(out, 1, |out| {
             string(out, 1, name);
             string(out, 2, value);

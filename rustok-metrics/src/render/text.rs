@@ -17,7 +17,8 @@
 //! label pairs are formatted once and reused for each of its lines (a
 //! histogram has one per bucket).
 
-use super::numbers::{write_f64, write_i64, write_u64};
+use super::numbers::{write_f64, write_i64, write_seconds, write_u64};
+use crate::label_text::{escape, write_pair};
 use crate::model::{FamilyType, Head, Histogram, Labels, Scalar, Sink, Summary, Value};
 use crate::trace::{Exemplar, hex};
 
@@ -84,12 +85,15 @@ impl<'b> TextEncoder<'b> {
     /// Formats `labels` into `self.labels`, `{` included, `}` not.
     fn set_labels(&mut self, labels: Labels<'_>) {
         self.labels.clear();
-        for (index, (name, value)) in labels.iter().enumerate() {
+        if let Some(text) = labels.text().filter(|text| !text.is_empty()) {
+            // Written when the family first saw them: no escaping again.
+            self.labels.push('{');
+            self.labels.push_str(text);
+            return;
+        }
+        for (index, (name, value)) in labels.pairs().iter().enumerate() {
             self.labels.push(if index == 0 { '{' } else { ',' });
-            self.labels.push_str(name);
-            self.labels.push_str("=\"");
-            escape(&mut self.labels, value, true);
-            self.labels.push('"');
+            write_pair(&mut self.labels, name, value);
         }
     }
 
@@ -128,10 +132,8 @@ impl<'b> TextEncoder<'b> {
         match extra {
             Some((name, label)) => {
                 out.push(if self.labels.is_empty() { '{' } else { ',' });
-                out.push_str(name);
-                out.push_str("=\"");
-                escape(out, label, true);
-                out.push_str("\"}");
+                write_pair(out, name, label);
+                out.push('}');
             }
             None if !self.labels.is_empty() => out.push('}'),
             None => {}
@@ -149,7 +151,7 @@ impl<'b> TextEncoder<'b> {
     }
 
     /// The value of a line, its timestamp and exemplar, and the newline.
-    #[inline]
+    #[inline(always)]
     fn value_and_end(
         &mut self,
         value: Value,
@@ -159,8 +161,25 @@ impl<'b> TextEncoder<'b> {
         let out = &mut *self.out;
         match value {
             Value::Count(count) => write_u64(out, count),
+            Value::Nanos(nanos) => write_seconds(out, nanos),
             Value::Float(value) => write_f64(out, value),
         }
+        if timestamp.is_some() || exemplar.is_some() {
+            self.timestamp_and_exemplar(timestamp, exemplar);
+        }
+        self.out.push('\n');
+    }
+
+    /// What few lines have after their value (ours: an exemplar, in
+    /// OpenMetrics only): out of line, so that a line without them does
+    /// not pay for a call.
+    #[inline(never)]
+    fn timestamp_and_exemplar(
+        &mut self,
+        timestamp: Option<i64>,
+        exemplar: Option<(Exemplar, f64)>,
+    ) {
+        let out = &mut *self.out;
         if let Some(ms) = timestamp {
             out.push(' ');
             match self.flavor {
@@ -172,7 +191,6 @@ impl<'b> TextEncoder<'b> {
         if let (Flavor::OpenMetrics, Some((exemplar, value))) = (self.flavor, exemplar) {
             write_exemplar(out, &exemplar, value);
         }
-        out.push('\n');
     }
 }
 
@@ -282,7 +300,7 @@ impl Sink for TextEncoder<'_> {
         self.out.push_str(&self.line_start);
         self.out.push_str("+Inf\"} ");
         self.value_and_end(count, time, exemplar(line_ends.len()));
-        let sum = Value::Float(histogram.sum);
+        let sum = histogram.sum;
         if self.flavor == Flavor::OpenMetrics {
             self.line("_count", None, count, time, None);
             self.line("_sum", None, sum, time, None);
@@ -306,79 +324,4 @@ impl Sink for TextEncoder<'_> {
     }
 
     fn end_family(&mut self) {}
-}
-
-/// Appends `text` with `\` and newline escaped, and `"` when `quotes`.
-fn escape(out: &mut String, text: &str, quotes: bool) {
-    if !needs_escaping(text.as_bytes(), quotes) {
-        out.push_str(text);
-        return;
-    }
-    let special = |byte: &u8| *byte == b'\\' || *byte == b'\n' || (quotes && *byte == b'"');
-    let mut rest = text;
-    // Every special character is ASCII, so each split is on a character
-    // boundary.
-    while let Some(at) = rest.as_bytes().iter().position(special) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'\n' => "\\n",
-            b'"' => "\\\"",
-            _ => "\\\\",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
-}
-
-/// Whether `bytes` has a `\` or a newline, or a `"` when `quotes`: eight
-/// bytes at a time, since nearly every label value has none (a render asks
-/// tens of thousands of times).
-fn needs_escaping(bytes: &[u8], quotes: bool) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Whether a byte of `word` is `byte` (zero bytes pad a short chunk:
-    // none is special).
-    let has = |word: u64, byte: u8| {
-        let matches = word ^ (ONES * u64::from(byte));
-        matches.wrapping_sub(ONES) & !matches & HIGHS != 0
-    };
-    bytes.chunks(8).any(|chunk| {
-        let mut word = [0; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        has(word, b'\\') || has(word, b'\n') || (quotes && has(word, b'"'))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_backslashes_newlines_and_quotes_when_asked() {
-        let mut out = String::new();
-        escape(&mut out, "a\\b\n\"c\"é", true);
-        assert_eq!(out, r#"a\\b\n\"c\"é"#);
-        out.clear();
-        escape(&mut out, "a\"b\n", false);
-        assert_eq!(out, "a\"b\\n");
-        out.clear();
-        escape(&mut out, "plain", true);
-        assert_eq!(out, "plain");
-        // A special character at each place of an eight-byte word, and
-        // bytes that differ from one by a bit.
-        for at in 0..17 {
-            for special in ['\\', '\n', '"'] {
-                let mut text: Vec<char> = "abcdefgh]ijklmnop".chars().collect();
-                text[at] = special;
-                let text: String = text.into_iter().collect();
-                out.clear();
-                escape(&mut out, &text, true);
-                assert_eq!(out.len(), text.len() + 1, "{text:?}");
-            }
-        }
-        out.clear();
-        escape(&mut out, "]\u{b}#\u{dc}\u{a2}\u{8a}", true);
-        assert_eq!(out, "]\u{b}#\u{dc}\u{a2}\u{8a}");
-    }
 }

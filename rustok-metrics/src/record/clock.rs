@@ -24,7 +24,9 @@ const TSC: u8 = 1;
 const OS: u8 = 2;
 
 /// Nanoseconds per tick, in fixed point with [`SCALE_SHIFT`] fraction bits.
-/// Written once, before [`SOURCE`] is published.
+/// Written once, before [`SOURCE`] is published. At most one nanosecond a
+/// tick (the TSC is used only at 1 GHz or faster), so any tick count scaled
+/// fits in 64 bits and [`nanos_of`] needs no saturation.
 static SCALE: AtomicU64 = AtomicU64::new(1 << SCALE_SHIFT);
 const SCALE_SHIFT: u32 = 32;
 
@@ -72,7 +74,10 @@ pub(crate) fn ticks_between(start: Ticks, end: Ticks) -> u64 {
 #[inline(always)]
 pub(crate) fn nanos_of(ticks: u64) -> u64 {
     let scaled = (u128::from(ticks) * u128::from(SCALE.load(Ordering::Relaxed))) >> SCALE_SHIFT;
-    u64::try_from(scaled).unwrap_or(u64::MAX)
+    // Below 2^64: `SCALE` is at most 2^SCALE_SHIFT.
+    #[allow(clippy::cast_possible_truncation)]
+    let nanos = scaled as u64;
+    nanos
 }
 
 /// The most ticks that are at most `nanos` nanoseconds: a duration in
@@ -153,8 +158,11 @@ fn choose_source() -> u64 {
     static CHOSEN: OnceLock<(u8, u64)> = OnceLock::new();
     let &(source, scale) = CHOSEN.get_or_init(|| {
         os_nanos();
-        if tsc_is_invariant() {
-            (TSC, measure_tsc_scale())
+        // A TSC slower than 1 GHz (none known) would measure no finer
+        // than the OS clock.
+        let tsc_scale = tsc_is_invariant().then(measure_tsc_scale);
+        if let Some(scale) = tsc_scale.filter(|&scale| scale <= 1 << SCALE_SHIFT) {
+            (TSC, scale)
         } else {
             (OS, 1 << SCALE_SHIFT)
         }

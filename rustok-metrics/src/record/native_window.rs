@@ -38,8 +38,24 @@ impl Counts {
 
 /// A window of counters, empty until the thread's first call; written by
 /// its owner thread only.
-#[derive(Default)]
 pub(super) struct NativeWindow(AtomicPtr<Counts>);
+
+/// Where every window points until its first widening: no counters, so a
+/// call finds its counter missing without a separate check for no window.
+static NO_COUNTS: std::sync::LazyLock<Counts> = std::sync::LazyLock::new(|| Counts {
+    first: 0,
+    counters: Box::new([]),
+});
+
+fn no_counts() -> *mut Counts {
+    (&raw const *NO_COUNTS).cast_mut()
+}
+
+impl Default for NativeWindow {
+    fn default() -> Self {
+        NativeWindow(AtomicPtr::new(no_counts()))
+    }
+}
 
 /// Why [`NativeWindow::try_increment`] did not count a call.
 pub(super) enum Missed {
@@ -72,7 +88,7 @@ impl NativeWindow {
     pub(super) fn widen(&self, range: Range<usize>) {
         let old = self.0.load(Ordering::Relaxed);
         // SAFETY: only this (the owner) thread replaces or frees the pointer.
-        let old_counts = unsafe { old.as_ref() };
+        let old_counts = (old != no_counts()).then(|| unsafe { &*old });
         let wanted = match old_counts {
             Some(counts) => {
                 let held = counts.range();
@@ -92,7 +108,7 @@ impl NativeWindow {
             }
         }
         self.0.store(Box::into_raw(counts), Ordering::Release);
-        if !old.is_null() {
+        if old != no_counts() {
             // SAFETY: made by `Box::into_raw` above (in an earlier call);
             // replaced already, and readers only dereference the pointer
             // under `native_lock`, which the caller holds.
@@ -114,9 +130,7 @@ impl NativeWindow {
     pub(super) fn add_to(&self, into: &mut [u64]) {
         // SAFETY: the pointer is freed only under `native_lock`, which the
         // caller holds, and was published with `Release`.
-        let Some(counts) = (unsafe { self.0.load(Ordering::Acquire).as_ref() }) else {
-            return;
-        };
+        let counts = unsafe { &*self.0.load(Ordering::Acquire) };
         for (total, cell) in into[counts.range()].iter_mut().zip(counts.counters.iter()) {
             *total += u64::from(cell.load(Ordering::Acquire));
         }
@@ -126,21 +140,21 @@ impl NativeWindow {
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         // SAFETY: test-only, called by the owner thread.
-        unsafe { self.0.load(Ordering::Acquire).as_ref() }.map_or(0, |counts| counts.counters.len())
+        unsafe { &*self.0.load(Ordering::Acquire) }.counters.len()
     }
 
     #[inline]
     fn owned_cell(&self, counter: usize) -> Option<&AtomicU16> {
-        // SAFETY: the owner thread reads the pointer it last wrote itself;
-        // only it replaces or frees it.
-        unsafe { self.0.load(Ordering::Relaxed).as_ref() }?.cell(counter)
+        // SAFETY: the owner thread reads the pointer it last wrote itself
+        // (or `NO_COUNTS`); only it replaces or frees it.
+        unsafe { &*self.0.load(Ordering::Relaxed) }.cell(counter)
     }
 }
 
 impl Drop for NativeWindow {
     fn drop(&mut self) {
         let counts = *self.0.get_mut();
-        if !counts.is_null() {
+        if counts != no_counts() {
             // SAFETY: made by `Box::into_raw` in `widen`; `&mut self` means
             // no one else reads it.
             drop(unsafe { Box::from_raw(counts) });

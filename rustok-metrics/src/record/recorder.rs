@@ -1,8 +1,9 @@
 //! The counts of one series: a stripe per thread slot, summed when read.
 //!
 //! A stripe holds the count of each [`Status`], the sum of durations in
-//! nanoseconds, the calls started, and one count per finite histogram
-//! bucket (not cumulative). The histogram's `_count` is the sum of the end
+//! nanoseconds, the calls started, and one count per histogram bucket (not
+//! cumulative; `+Inf`'s too, counted and never read, so that every call
+//! counts one bucket without a branch). The histogram's `_count` is the sum of the end
 //! counts, so it always matches them in a render; calls in flight are the
 //! calls started less those ended.
 //!
@@ -49,7 +50,7 @@ use std::sync::{Mutex, OnceLock};
 use super::clock::{self, Ticks};
 use super::exemplar_slot::ExemplarSlot;
 use super::native::NativeLayout;
-use super::native_window::{FULL_COUNTER, Missed, NativeWindow};
+use super::native_window::{FULL_COUNTER, Missed};
 use super::stripe::{Stripe, add_owned};
 use super::tags::Tags;
 use super::thread_slot::{self, EXCLUSIVE_SLOTS};
@@ -68,7 +69,8 @@ const FIRST_BUCKET: usize = PENDING_NATIVE + 1;
 
 /// The counts of one series.
 pub(crate) struct Recorder {
-    /// Finite bucket upper bounds, in nanoseconds.
+    /// Bucket upper bounds, in nanoseconds: the finite ones, then
+    /// `u64::MAX` for `+Inf`, which ends every scan.
     bounds_nanos: Box<[u64]>,
     /// Exponential buckets, after the classic ones in each stripe.
     native: Option<&'static NativeLayout>,
@@ -227,7 +229,11 @@ impl Recorder {
     /// `bounds` are the histogram's finite upper bounds in seconds; with
     /// `native`, calls are also counted in exponential buckets.
     pub(crate) fn new(bounds: &[f64], native: Option<&'static NativeLayout>) -> Self {
-        let bounds_nanos: Box<[u64]> = bounds.iter().map(|&b| seconds_to_nanos(b)).collect();
+        let bounds_nanos: Box<[u64]> = bounds
+            .iter()
+            .map(|&b| seconds_to_nanos(b))
+            .chain([u64::MAX])
+            .collect();
         Recorder {
             bounds_nanos,
             native,
@@ -310,7 +316,7 @@ impl Recorder {
         if let Some(trace) = trace {
             let slots = self.exemplar_slots();
             slots[bucket].write(&trace, nanos, ended_at);
-            let end_slot = tagged.unwrap_or(&slots[self.bounds_nanos.len() + 1 + status.index()]);
+            let end_slot = tagged.unwrap_or(&slots[self.bounds_nanos.len() + status.index()]);
             end_slot.write(&trace, nanos, ended_at);
         }
     }
@@ -329,7 +335,7 @@ impl Recorder {
 
     /// Counts a call in this thread's own stripe (a plain load and store per
     /// counter: it is their only writer) and returns its classic bucket
-    /// (`bounds_nanos.len()` for `+Inf`).
+    /// (the last for `+Inf`).
     #[inline(always)]
     fn record_owned(
         &self,
@@ -342,9 +348,12 @@ impl Recorder {
         let head = stripe.head();
         add_owned(&head[SUM], nanos, Ordering::Relaxed);
         add_owned(&head[status.index()], 1, Ordering::Release);
-        if bucket < self.bounds_nanos.len() {
-            add_owned(stripe.cell(FIRST_BUCKET + bucket), 1, Ordering::Release);
-        }
+        // SAFETY: a stripe has a cell per bucket, `+Inf`'s included.
+        add_owned(
+            unsafe { stripe.cell_unchecked(FIRST_BUCKET + bucket) },
+            1,
+            Ordering::Release,
+        );
         if let Some(layout) = self.native {
             let pending = &head[PENDING_NATIVE];
             let earlier = pending.load(Ordering::Relaxed);
@@ -375,15 +384,15 @@ impl Recorder {
     }
 
     /// Counts one call in native counter `counter` of this thread's stripe.
+    /// A window never holds the zero bucket (counter 0): its calls take the
+    /// slow path, so the common one has no test for it.
     #[inline(always)]
     fn count_native(&self, stripe: &Stripe, counter: u64) {
         // Below `NativeLayout::counters()`, a `usize`.
         #[allow(clippy::cast_possible_truncation)]
         let counter = counter as usize;
-        if counter == 0 {
-            add_owned(&stripe.head()[NATIVE_ZERO], 1, Ordering::Release);
-        } else if let Err(missed) = stripe.native().try_increment(counter) {
-            self.count_native_slowly(stripe.native(), counter, missed);
+        if let Err(missed) = stripe.native().try_increment(counter) {
+            self.count_native_slowly(stripe, counter, missed);
         }
     }
 
@@ -396,11 +405,9 @@ impl Recorder {
         let stripe = self.shared_stripe();
         stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
         stripe.cell(status.index()).fetch_add(1, Ordering::Release);
-        if bucket < self.bounds_nanos.len() {
-            stripe
-                .cell(FIRST_BUCKET + bucket)
-                .fetch_add(1, Ordering::Release);
-        }
+        stripe
+            .cell(FIRST_BUCKET + bucket)
+            .fetch_add(1, Ordering::Release);
         if let Some(layout) = self.native {
             stripe
                 .cell(self.native_start() + native_counter(layout, nanos, ticks))
@@ -409,12 +416,18 @@ impl Recorder {
         bucket
     }
 
-    /// A call outside this thread's native window, or in a full counter of
-    /// it: widen the window, or move the full count to the shared stripe.
+    /// A call in the zero bucket, outside this thread's native window, or in
+    /// a full counter of it: count it in the stripe's zero-bucket cell, widen
+    /// the window, or move the full count to the shared stripe.
     #[cold]
     #[inline(never)]
-    fn count_native_slowly(&self, window: &NativeWindow, counter: usize, mut missed: Missed) {
+    fn count_native_slowly(&self, stripe: &Stripe, counter: usize, mut missed: Missed) {
         let Some(layout) = self.native else { return };
+        if counter == 0 {
+            add_owned(&stripe.head()[NATIVE_ZERO], 1, Ordering::Release);
+            return;
+        }
+        let window = stripe.native();
         let _readers_wait = lock(&self.native_lock);
         loop {
             match missed {
@@ -433,21 +446,27 @@ impl Recorder {
         }
     }
 
-    /// The first classic bucket that holds `nanos`, `bounds_nanos.len()`
-    /// for `+Inf`.
+    /// The first classic bucket that holds `nanos`, the last for `+Inf`.
     #[inline]
     fn bucket_of(&self, nanos: u64) -> usize {
-        self.bounds_nanos
-            .iter()
-            .position(|&bound| nanos <= bound)
-            .unwrap_or(self.bounds_nanos.len())
+        let mut bucket = 0;
+        // SAFETY: the last bound is `u64::MAX`, which every `nanos` is within.
+        while nanos > unsafe { *self.bounds_nanos.get_unchecked(bucket) } {
+            bucket += 1;
+        }
+        bucket
+    }
+
+    /// Buckets with a finite bound: all but `+Inf`.
+    fn finite_buckets(&self) -> usize {
+        self.bounds_nanos.len() - 1
     }
 
     /// The exemplar slots, made on the first call inside a trace.
     #[inline]
     fn exemplar_slots(&self) -> &[ExemplarSlot] {
         self.exemplars.get_or_init(|| {
-            (0..self.bounds_nanos.len() + 1 + Status::COUNT)
+            (0..self.bounds_nanos.len() + Status::COUNT)
                 .map(|_| ExemplarSlot::default())
                 .collect()
         })
@@ -514,7 +533,7 @@ impl Recorder {
         if let Some(slots) = self.exemplars.get() {
             self.add_exemplars(slots, into);
         }
-        into.buckets.resize(self.bounds_nanos.len(), 0);
+        into.buckets.resize(self.finite_buckets(), 0);
         let native_counters = self
             .native
             .filter(|_| with_native)
@@ -574,7 +593,7 @@ impl Recorder {
 impl Recorder {
     /// Keeps the later of each exemplar in `into` and this recorder's.
     fn add_exemplars(&self, slots: &[ExemplarSlot], into: &mut Snapshot) {
-        let buckets = self.bounds_nanos.len() + 1;
+        let buckets = self.bounds_nanos.len();
         into.bucket_exemplars.resize(buckets, None);
         for (kept, slot) in into.bucket_exemplars.iter_mut().zip(&slots[..buckets]) {
             *kept = Exemplar::latest(*kept, slot.read());

@@ -1,9 +1,8 @@
 //! The counts of one series: a stripe per thread slot, summed when read.
 //!
 //! A stripe holds the count of each [`Status`], the sum of durations in
-//! nanoseconds, the calls started, and one count per histogram bucket (not
-//! cumulative; `+Inf`'s too, counted and never read, so that every call
-//! counts one bucket without a branch). The histogram's `_count` is the sum of the end
+//! nanoseconds, the calls started, and one count per finite histogram
+//! bucket (not cumulative). The histogram's `_count` is the sum of the end
 //! counts, so it always matches them in a render; calls in flight are the
 //! calls started less those ended.
 //!
@@ -348,12 +347,14 @@ impl Recorder {
         let head = stripe.head();
         add_owned(&head[SUM], nanos, Ordering::Relaxed);
         add_owned(&head[status.index()], 1, Ordering::Release);
-        // SAFETY: a stripe has a cell per bucket, `+Inf`'s included.
-        add_owned(
-            unsafe { stripe.cell_unchecked(FIRST_BUCKET + bucket) },
-            1,
-            Ordering::Release,
-        );
+        if bucket < self.finite_buckets() {
+            // SAFETY: a stripe has a cell per finite bucket.
+            add_owned(
+                unsafe { stripe.cell_unchecked(FIRST_BUCKET + bucket) },
+                1,
+                Ordering::Release,
+            );
+        }
         if let Some(layout) = self.native {
             let pending = &head[PENDING_NATIVE];
             let earlier = pending.load(Ordering::Relaxed);
@@ -405,9 +406,11 @@ impl Recorder {
         let stripe = self.shared_stripe();
         stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
         stripe.cell(status.index()).fetch_add(1, Ordering::Release);
-        stripe
-            .cell(FIRST_BUCKET + bucket)
-            .fetch_add(1, Ordering::Release);
+        if bucket < self.finite_buckets() {
+            stripe
+                .cell(FIRST_BUCKET + bucket)
+                .fetch_add(1, Ordering::Release);
+        }
         if let Some(layout) = self.native {
             stripe
                 .cell(self.native_start() + native_counter(layout, nanos, ticks))
@@ -458,6 +461,7 @@ impl Recorder {
     }
 
     /// Buckets with a finite bound: all but `+Inf`.
+    #[inline]
     fn finite_buckets(&self) -> usize {
         self.bounds_nanos.len() - 1
     }
@@ -475,7 +479,7 @@ impl Recorder {
     /// Where the native counters start in a stripe.
     #[inline]
     fn native_start(&self) -> usize {
-        FIRST_BUCKET + self.bounds_nanos.len()
+        FIRST_BUCKET + self.finite_buckets()
     }
 
     #[inline]

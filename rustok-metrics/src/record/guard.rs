@@ -17,7 +17,7 @@ pub(crate) struct Started {
 impl Started {
     /// Inline where the call starts: the clock first, then a thread-local
     /// read, the in-flight counter and the native bucket the thread's
-    /// previous call here noted (see the recorder's doc). On AMD EPYC under
+    /// call here before the previous one noted (see the recorder's doc). On AMD EPYC under
     /// KVM a clock reading waits for the instructions before it to finish,
     /// and those after it run while it is read: in this order the stripe's
     /// lookup and counts overlap the reading (2-3 ns a call less than
@@ -26,7 +26,7 @@ impl Started {
     pub(crate) fn now(recorder: &'static Recorder) -> Self {
         let at = clock::now();
         let on = recorder.start();
-        recorder.count_pending(on);
+        recorder.count_noted(on);
         Started { recorder, on, at }
     }
 
@@ -112,31 +112,37 @@ mod tests {
     }
 
     #[test]
-    fn a_native_count_left_for_the_next_call_is_read_exactly_once() {
+    fn a_native_count_left_for_later_calls_is_read_exactly_once() {
         static RECORDER: LazyLock<Recorder> =
             LazyLock::new(|| Recorder::new(&[0.001], Some(&LAYOUT)));
         Started::now(&RECORDER).end(Status::Success, None, EndsOn::StartingThread);
         // Noted by the call, not counted yet: the read counts it.
         assert_eq!(native_calls(&RECORDER), 1);
-        // The next call counts it, and it is still read once.
+        // The next call moves the note back, and it is still read once.
         let second = Started::now(&RECORDER);
         assert_eq!(native_calls(&RECORDER), 1);
         second.end(Status::Error, None, EndsOn::AnyThread);
-        // Observed by hand twice (no start in between): each counts the one
-        // noted before it.
+        assert_eq!(native_calls(&RECORDER), 2);
+        // The one after counts the first call's note: each still read once.
+        let third = Started::now(&RECORDER);
+        assert_eq!(native_calls(&RECORDER), 2);
+        third.end(Status::Success, None, EndsOn::StartingThread);
+        assert_eq!(native_calls(&RECORDER), 3);
+        // Observed by hand twice (no start in between): the second counts
+        // the note of the first.
         RECORDER.observe(5_000);
         RECORDER.observe(5_000_000_000);
-        assert_eq!(native_calls(&RECORDER), 4);
+        assert_eq!(native_calls(&RECORDER), 5);
         // A thread that ended its only call and exited: still read.
         std::thread::spawn(|| {
             Started::now(&RECORDER).end(Status::Success, None, EndsOn::StartingThread)
         })
         .join()
         .unwrap();
-        assert_eq!(native_calls(&RECORDER), 5);
+        assert_eq!(native_calls(&RECORDER), 6);
         let mut snapshot = Snapshot::default();
         RECORDER.add_to(&mut snapshot, true);
-        assert_eq!(snapshot.total(), 5);
+        assert_eq!(snapshot.total(), 6);
         assert_eq!(snapshot.native[LAYOUT.counter_of_nanos(5_000_000_000)], 1);
     }
 }

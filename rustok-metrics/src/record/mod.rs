@@ -10,6 +10,7 @@ mod clock;
 mod exemplar_slot;
 mod guard;
 mod native;
+mod native_notes;
 mod native_window;
 mod recorder;
 mod stripe;

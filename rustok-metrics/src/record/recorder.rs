@@ -21,22 +21,14 @@
 //! the whole range. The native counter comes from a table lookup
 //! ([`NativeLayout::counter`]), no scan.
 //!
-//! A call notes its native counter in its stripe's `PENDING_NATIVE` cell;
-//! the thread's next call there counts it, just after its first clock
-//! reading (in its own measured time, beside its body). Counting it at the
-//! end of the call it belongs to cost 7-10 ns a call on AMD EPYC under KVM:
-//! the counter's address depends on the second clock reading, and the next
-//! reading waits until that address is known; a value stored at a fixed
-//! address does not hold it up. The cost moves to the next call, where the
-//! address is known at once and the work overlaps the call's body (a call
-//! whose body is a few nanoseconds measures those instructions too). A call
-//! that finds a counter still noted when it ends (nothing started here
-//! since: a duration observed by hand, an async call that ended on another
-//! thread) counts that one first. A reader adds the noted counter: the
-//! writer clears the note before it counts it, and a reader loads the
-//! counters before the note, so a read can miss a call whose count moves
-//! meanwhile (as it can miss any call that ends during the read) but never
-//! counts one twice.
+//! A call only notes its native counter in its stripe ([`NativeNotes`]);
+//! the thread's calls there count it two calls later, just after their
+//! first clock reading, when its address has long been known. Counting it
+//! at the end of the call it belongs to cost 7-10 ns a call on AMD EPYC
+//! under KVM (the counter's address depends on the second clock reading,
+//! and the next reading waits until that address is known), counting it in
+//! the next call 2-3.5 ns (its address then waits on the lookup's chain). A
+//! reader adds the noted counters (see [`NativeNotes`] for why never twice).
 //!
 //! A call that ends inside a trace
 //! ([`trace::current`]) leaves an exemplar in the slot of its bucket and in
@@ -49,6 +41,7 @@ use std::sync::{Mutex, OnceLock};
 use super::clock::{self, Ticks};
 use super::exemplar_slot::ExemplarSlot;
 use super::native::NativeLayout;
+use super::native_notes::NativeNotes;
 use super::native_window::{FULL_COUNTER, Missed};
 use super::stripe::{Stripe, add_owned};
 use super::tags::Tags;
@@ -61,10 +54,10 @@ const SUM: usize = Status::COUNT;
 const STARTED: usize = SUM + 1;
 /// A thread's own stripe: calls in the native zero bucket.
 const NATIVE_ZERO: usize = STARTED + 1;
-/// A thread's own stripe: the native counter, plus one, of a call that
-/// ended and is not counted there yet (0: none).
-const PENDING_NATIVE: usize = NATIVE_ZERO + 1;
-const FIRST_BUCKET: usize = PENDING_NATIVE + 1;
+/// A thread's own stripe: native counters of calls that ended and are not
+/// counted there yet, only ever used as [`NativeNotes`].
+const NATIVE_NOTES: usize = NATIVE_ZERO + 1;
+const FIRST_BUCKET: usize = NATIVE_NOTES + 1;
 
 /// The counts of one series.
 pub(crate) struct Recorder {
@@ -356,30 +349,21 @@ impl Recorder {
             );
         }
         if let Some(layout) = self.native {
-            let pending = &head[PENDING_NATIVE];
-            let earlier = pending.load(Ordering::Relaxed);
-            let counter = native_counter(layout, nanos, ticks) as u64;
-            pending.store(counter + 1, Ordering::Release);
-            // Still noted when no call started here since the last ended
-            // here (a duration observed by hand, an async call that ended on
-            // another thread than it started): counted now, after the new
-            // note replaced it, as `count_pending` clears it first.
-            if let Some(earlier) = earlier.checked_sub(1) {
-                self.count_native(stripe, earlier);
+            let counter = native_counter(layout, nanos, ticks);
+            if let Some(replaced) = notes(stripe).note(counter) {
+                self.count_native(stripe, replaced);
             }
         }
         bucket
     }
 
-    /// Counts the native counter the stripe's last call noted, if any: what
-    /// a call on this thread does after its first clock reading.
+    /// Moves the stripe's native notes back a place and counts the one
+    /// noted two calls ago, if any: what a call on this thread does after
+    /// its first clock reading.
     #[inline(always)]
-    pub(crate) fn count_pending(&self, on: StartedOn<'_>) {
+    pub(crate) fn count_noted(&self, on: StartedOn<'_>) {
         let Some(stripe) = on.0 else { return };
-        let pending = &stripe.head()[PENDING_NATIVE];
-        if let Some(counter) = pending.load(Ordering::Relaxed).checked_sub(1) {
-            // Cleared before it is counted: see the module's doc.
-            pending.store(0, Ordering::Release);
+        if let Some(counter) = notes(stripe).advance() {
             self.count_native(stripe, counter);
         }
     }
@@ -388,10 +372,7 @@ impl Recorder {
     /// A window never holds the zero bucket (counter 0): its calls take the
     /// slow path, so the common one has no test for it.
     #[inline(always)]
-    fn count_native(&self, stripe: &Stripe, counter: u64) {
-        // Below `NativeLayout::counters()`, a `usize`.
-        #[allow(clippy::cast_possible_truncation)]
-        let counter = counter as usize;
+    fn count_native(&self, stripe: &Stripe, counter: usize) {
         if let Err(missed) = stripe.native().try_increment(counter) {
             self.count_native_slowly(stripe, counter, missed);
         }
@@ -567,11 +548,8 @@ impl Recorder {
             for stripe in owned.iter().filter_map(OnceLock::get) {
                 into.native[0] += stripe.cell(NATIVE_ZERO).load(Ordering::Acquire);
                 stripe.native().add_to(&mut into.native);
-                // After the counters: see the module's doc.
-                let pending = stripe.cell(PENDING_NATIVE).load(Ordering::Acquire);
-                if let Some(counter) = pending.checked_sub(1) {
-                    #[allow(clippy::cast_possible_truncation)]
-                    let counter = counter as usize;
+                // After the counters: see `NativeNotes`.
+                for counter in notes(stripe).read() {
                     into.native[counter] += 1;
                 }
             }
@@ -606,6 +584,13 @@ impl Recorder {
             *kept = Exemplar::latest(*kept, slot.read());
         }
     }
+}
+
+/// The native counters a thread's stripe noted and has not counted yet.
+#[inline(always)]
+fn notes(stripe: &Stripe) -> &NativeNotes {
+    // SAFETY: the recorder uses this cell through `NativeNotes` only.
+    unsafe { NativeNotes::in_cell(&stripe.head()[NATIVE_NOTES]) }
 }
 
 /// A call's native counter: from its ticks when the clock measured it,

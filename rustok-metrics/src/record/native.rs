@@ -26,10 +26,6 @@ const COUNTER_BITS: u32 = 14;
 /// which is unbounded, is larger.
 const CELL_UPPER_MAX: u64 = (1 << (64 - COUNTER_BITS)) - 1;
 
-/// An `f64`'s mantissa bits, and the bias of its exponent field.
-const F64_MANTISSA_BITS: u32 = 52;
-const F64_EXPONENT_BIAS: u64 = 1023;
-
 /// The lowest schema Prometheus knows, and the highest.
 pub(crate) const MIN_SCHEMA: i8 = -4;
 pub(crate) const MAX_SCHEMA: i8 = 8;
@@ -52,17 +48,16 @@ pub(crate) struct NativeLayout {
     /// nanoseconds it holds: `floor(2^(i / 2^schema) * 1e9)` for bucket
     /// `i`, the last `u64::MAX`.
     upper_nanos: Box<[u64]>,
-    /// A duration as an `f64`, its bits shifted down by this, is its
-    /// exponent and the top `schema + 1` bits of its mantissa: its cell (the
-    /// cells split each power of two of the unit into parts narrower than
-    /// any bucket)...
-    mantissa_shift: u32,
-    /// ...less this, the exponent bias: the cell's index in `cells`.
-    index_bias: u64,
+    /// The bits below a duration's highest set bit that pick its cell: the
+    /// cells split each power of two of the unit into `2^cell_bits` parts,
+    /// narrower than any bucket.
+    cell_bits: u32,
     /// Per cell, the counter of the smallest duration in the cell (low
     /// [`COUNTER_BITS`]) and that counter's upper bound in the unit (the
     /// rest): a duration's counter is this one, or the next when it is past
-    /// the bound. One load gives both.
+    /// the bound. One load gives both. Cells come in blocks of
+    /// `2^cell_bits`, one per power of two (power `p` in block `p + 1`);
+    /// block 0 holds the zero duration.
     cells: Box<[u64]>,
     /// Counters per power of two of seconds (one for negative schemas).
     group: usize,
@@ -122,7 +117,9 @@ impl NativeLayout {
             .iter()
             .map(|&nanos| units_within(nanos))
             .collect();
-        let cells = (0..64_u32)
+        let last = upper_units.len() - 1;
+        let zero_block = (0..1_u64 << cell_bits).map(|_| 0);
+        let power_blocks = (0..64_u32)
             .flat_map(|power| (0..1_u64 << cell_bits).map(move |cell| (power, cell)))
             .map(|(power, cell)| {
                 // The smallest duration in the cell (cells narrower than a
@@ -130,16 +127,21 @@ impl NativeLayout {
                 let start = (1_u128 << power) + ((u128::from(cell) << power) >> cell_bits);
                 let start = u64::try_from(start).unwrap_or(u64::MAX);
                 let counter = scan_counter(&upper_units, start);
-                let upper = upper_units[counter].min(CELL_UPPER_MAX);
-                (upper << COUNTER_BITS)
-                    | u64::try_from(counter).expect("at most 48 * 256 + 2 counters")
-            })
-            .collect();
+                let upper = upper_units[counter];
+                if counter == last || upper > CELL_UPPER_MAX {
+                    // Past the largest bound a cell holds: the top counter,
+                    // as the one below it with a bound every duration here
+                    // is past.
+                    last as u64 - 1
+                } else {
+                    (upper << COUNTER_BITS) | counter as u64
+                }
+            });
+        let cells = zero_block.chain(power_blocks).collect();
         NativeLayout {
             schema,
             upper_nanos,
-            mantissa_shift: F64_MANTISSA_BITS - cell_bits,
-            index_bias: F64_EXPONENT_BIAS << cell_bits,
+            cell_bits,
             cells,
             group,
             first_index,
@@ -161,22 +163,17 @@ impl NativeLayout {
     /// waits for this chain to finish, so its length is what a call pays.
     #[inline]
     pub(crate) fn counter(&self, ticks: u64) -> usize {
-        // Past the cap every duration is in the top bucket, whose bound the
-        // table holds as that cap: capped too, it is never past it.
-        let ticks = ticks.min(CELL_UPPER_MAX);
-        // Exact as a float (below 2^53), whose exponent field is the power
-        // of two and whose mantissa's top bits are the cell: one conversion
-        // where a bit scan and three shifts took twice the instructions.
-        #[allow(clippy::cast_precision_loss)]
-        let exact = i64::try_from(ticks).unwrap_or(i64::MAX) as f64;
-        let index = (exact.to_bits() >> self.mantissa_shift).wrapping_sub(self.index_bias);
-        // Only 0 (all bits zero) is outside the table: the zero bucket.
-        let Some(&cell) = usize::try_from(index)
-            .ok()
-            .and_then(|index| self.cells.get(index))
-        else {
-            return 0;
-        };
+        // The highest set bit (0 for the zero duration), then the duration
+        // shifted so that bit lands at `cell_bits`, the cell's bits below
+        // it: the cell's index within the block of its power of two, plus
+        // the block's size, which makes the power's block `power + 1`.
+        let power = (ticks | 1).ilog2();
+        let top = (ticks << (63 - power)) >> (63 - self.cell_bits);
+        #[allow(clippy::cast_possible_truncation)]
+        let index = ((power as usize) << self.cell_bits) + top as usize;
+        // SAFETY: `power` is at most 63 and `top` below `2 << cell_bits`, so
+        // `index` is below `65 << cell_bits`, the table's length.
+        let cell = unsafe { *self.cells.get_unchecked(index) };
         #[allow(clippy::cast_possible_truncation)]
         let candidate = (cell & ((1 << COUNTER_BITS) - 1)) as usize;
         candidate + usize::from(ticks > cell >> COUNTER_BITS)

@@ -166,6 +166,7 @@ mod question;
 mod record;
 mod registry;
 mod render;
+mod same_text;
 pub mod settings;
 mod span;
 mod trace;

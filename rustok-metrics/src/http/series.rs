@@ -18,6 +18,7 @@ use crate::outcome::Status;
 use crate::proto::{desc, valid};
 use crate::record::{BoundedTable, NativeLayout, Recorder, Snapshot};
 use crate::registry::{Adopted, OwnFamily, adopt};
+use crate::same_text::same_text;
 use crate::trace::Exemplar;
 
 /// (method, route) pairs kept; the rest are counted under `route="other"`.
@@ -88,7 +89,9 @@ impl HttpSeries {
         let route = route.unwrap_or("unmatched");
         self.routes
             .get_or_add(
-                |(known_method, known_route)| *known_method == method && *known_route == route,
+                |(known_method, known_route)| {
+                    same_text(known_method, method) && same_text(known_route, route)
+                },
                 || {
                     let route: &'static str = Box::leak(route.into());
                     ((method, route), new_recorder())

@@ -8,6 +8,7 @@ use super::operation::Operation;
 use crate::label::KindValue;
 use crate::record::{BoundedTable, Recorder};
 use crate::registry::label_overflow_total;
+use crate::same_text::same_text;
 
 /// The label value of calls past the cap.
 const OVERFLOW_KIND: &str = "other";
@@ -42,7 +43,7 @@ impl ComputedKinds {
             KindValue::Fixed(value) | KindValue::Bounded(value) => value,
         };
         let kept = self.kept.get_or_add_entry(
-            |known| std::ptr::eq(*known, value) || *known == value,
+            |known| same_text(known, value),
             || {
                 let key: &'static str = match kind {
                     KindValue::Fixed(value) => value,

@@ -16,8 +16,8 @@ pub(crate) struct Started {
 
 impl Started {
     /// Inline where the call starts: the clock first, then a thread-local
-    /// read, the in-flight counter and the native bucket the thread's
-    /// call here before the previous one noted (see the recorder's doc). On AMD EPYC under
+    /// read, the in-flight counter and the native bucket noted two calls
+    /// ago on this thread (see the recorder's doc). On AMD EPYC under
     /// KVM a clock reading waits for the instructions before it to finish,
     /// and those after it run while it is read: in this order the stripe's
     /// lookup and counts overlap the reading (2-3 ns a call less than

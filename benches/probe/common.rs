@@ -21,7 +21,6 @@ pub fn work(x: u64) -> Result<u64, ProbeError> {
 }
 
 /// Busy for at least `nanos` (a call of a known duration, without sleeping).
-#[allow(dead_code)]
 pub fn spin(nanos: u64) -> Result<u64, ProbeError> {
     let start = Instant::now();
     let mut turns = 0u64;
@@ -38,7 +37,6 @@ pub fn report(name: &str, value: f64, unit: &str) {
 
 /// The median time per iteration criterion estimated for `group/function`,
 /// in nanoseconds, from the estimates it saved under `CRITERION_HOME`.
-#[allow(dead_code)]
 pub fn criterion_median_nanos(group: &str, function: &str) -> f64 {
     let home = std::env::var("CRITERION_HOME").expect("benches/compare sets CRITERION_HOME");
     let path = std::path::Path::new(&home)

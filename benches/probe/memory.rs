@@ -5,9 +5,7 @@
 
 use std::sync::Barrier;
 
-#[path = "common.rs"]
-mod common;
-use common::{ProbeError, report, spin, work};
+use probe_calls::common::{ProbeError, report, spin, work};
 
 include!(concat!(env!("OUT_DIR"), "/memory_sites.rs"));
 

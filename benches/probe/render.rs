@@ -7,9 +7,7 @@ use std::time::Duration;
 
 use criterion::Criterion;
 
-#[path = "common.rs"]
-mod common;
-use common::{ProbeError, criterion_median_nanos, report, work};
+use probe_calls::common::{ProbeError, criterion_median_nanos, report, work};
 
 include!(concat!(env!("OUT_DIR"), "/render_sites.rs"));
 

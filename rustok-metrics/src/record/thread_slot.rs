@@ -75,13 +75,28 @@ thread_local! {
     static LEASE: Lease = Lease::claim();
 }
 
-/// This thread's slot, if it has one.
-#[inline]
+/// This thread's slot, if it has one: below [`EXCLUSIVE_SLOTS`], which the
+/// caller may index by without a bounds check.
+#[inline(always)]
 pub(crate) fn current() -> Option<usize> {
-    match SLOT.get() {
+    let slot = SLOT.get();
+    // One comparison on the path every call takes: the other values are
+    // all past the slots.
+    if slot < EXCLUSIVE_SLOTS {
+        Some(slot)
+    } else {
+        no_slot_yet(slot)
+    }
+}
+
+/// The thread's slot when it has none claimed: claims one on its first
+/// call, `None` when it has none.
+#[cold]
+#[inline(never)]
+fn no_slot_yet(slot: usize) -> Option<usize> {
+    match slot {
         UNCLAIMED => claim(),
-        NO_SLOT | RELEASED => None,
-        slot => Some(slot),
+        _ => None,
     }
 }
 

@@ -26,7 +26,6 @@ impl Started {
     pub(crate) fn now(recorder: &'static Recorder) -> Self {
         let at = clock::now();
         let on = recorder.start();
-        recorder.count_noted(on);
         Started { recorder, on, at }
     }
 

@@ -35,7 +35,7 @@
 //! that of its end (or its tag): shared slots, written without waiting
 //! ([`ExemplarSlot`]).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use super::clock::{self, Ticks};
@@ -238,14 +238,20 @@ impl Recorder {
         }
     }
 
-    /// Counts one call as started (in flight until [`record`](Self::record)).
+    /// Counts one call as started (in flight until [`record`](Self::record)),
+    /// and, on a thread with a stripe of its own, the native counter noted
+    /// there two calls ago (see [`NativeNotes`]).
     #[inline(always)]
     pub(crate) fn start(&self) -> StartedOn<'_> {
         match thread_slot::current() {
             Some(slot) => {
                 let stripe = self.owned_stripe(slot);
+                let head = stripe.counters().head();
                 // This thread is the stripe's only writer.
-                add_owned(&stripe.head()[STARTED], 1, Ordering::Relaxed);
+                add_owned(&head[STARTED], 1, Ordering::Relaxed);
+                if let Some(counter) = notes(head).advance() {
+                    self.count_native(stripe, counter);
+                }
                 StartedOn(Some(stripe))
             }
             None => {
@@ -337,35 +343,25 @@ impl Recorder {
         ticks: Option<u64>,
     ) -> usize {
         let bucket = self.bucket_of(nanos);
-        let head = stripe.head();
+        let counters = stripe.counters();
+        let head = counters.head();
         add_owned(&head[SUM], nanos, Ordering::Relaxed);
         add_owned(&head[status.index()], 1, Ordering::Release);
         if bucket < self.finite_buckets() {
             // SAFETY: a stripe has a cell per finite bucket.
             add_owned(
-                unsafe { stripe.cell_unchecked(FIRST_BUCKET + bucket) },
+                unsafe { counters.get_unchecked(FIRST_BUCKET + bucket) },
                 1,
                 Ordering::Release,
             );
         }
         if let Some(layout) = self.native {
             let counter = native_counter(layout, nanos, ticks);
-            if let Some(replaced) = notes(stripe).note(counter) {
+            if let Some(replaced) = notes(head).note(counter) {
                 self.count_native(stripe, replaced);
             }
         }
         bucket
-    }
-
-    /// Moves the stripe's native notes back a place and counts the one
-    /// noted two calls ago, if any: what a call on this thread does after
-    /// its first clock reading.
-    #[inline(always)]
-    pub(crate) fn count_noted(&self, on: StartedOn<'_>) {
-        let Some(stripe) = on.0 else { return };
-        if let Some(counter) = notes(stripe).advance() {
-            self.count_native(stripe, counter);
-        }
     }
 
     /// Counts one call in native counter `counter` of this thread's stripe.
@@ -408,7 +404,7 @@ impl Recorder {
     fn count_native_slowly(&self, stripe: &Stripe, counter: usize, mut missed: Missed) {
         let Some(layout) = self.native else { return };
         if counter == 0 {
-            add_owned(&stripe.head()[NATIVE_ZERO], 1, Ordering::Release);
+            add_owned(&stripe.counters().head()[NATIVE_ZERO], 1, Ordering::Release);
             return;
         }
         let window = stripe.native();
@@ -549,7 +545,7 @@ impl Recorder {
                 into.native[0] += stripe.cell(NATIVE_ZERO).load(Ordering::Acquire);
                 stripe.native().add_to(&mut into.native);
                 // After the counters: see `NativeNotes`.
-                for counter in notes(stripe).read() {
+                for counter in notes(stripe.counters().head()).read() {
                     into.native[counter] += 1;
                 }
             }
@@ -586,11 +582,12 @@ impl Recorder {
     }
 }
 
-/// The native counters a thread's stripe noted and has not counted yet.
+/// The native counters a thread's stripe noted and has not counted yet,
+/// from its first counters.
 #[inline(always)]
-fn notes(stripe: &Stripe) -> &NativeNotes {
+fn notes(head: &[AtomicU64; 8]) -> &NativeNotes {
     // SAFETY: the recorder uses this cell through `NativeNotes` only.
-    unsafe { NativeNotes::in_cell(&stripe.head()[NATIVE_NOTES]) }
+    unsafe { NativeNotes::in_cell(&head[NATIVE_NOTES]) }
 }
 
 /// A call's native counter: from its ticks when the clock measured it,

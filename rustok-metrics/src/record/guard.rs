@@ -30,20 +30,33 @@ impl Started {
     }
 
     /// Records the call as ended with `status` and an optional tag, on
-    /// `ends_on`: the one call a metered function makes when it ends,
-    /// everything else inlined in it but the rare paths.
-    #[inline(never)]
-    pub(crate) fn end(&self, status: Status, tag: Option<&'static str>, ends_on: EndsOn) {
-        let now = clock::now();
-        let ticks = clock::ticks_between(self.at, now);
-        let nanos = clock::nanos_of(ticks);
+    /// `ends_on`.
+    #[inline(always)]
+    pub(crate) fn end(self, status: Status, tag: Option<&'static str>, ends_on: EndsOn) {
         let on = match ends_on {
             EndsOn::StartingThread => self.on,
             EndsOn::AnyThread => StartedOn::ANYWHERE,
         };
-        self.recorder
-            .record(on, status, tag, (nanos, Some(ticks)), now);
+        record_end(self.recorder, on, self.at, status, tag);
     }
+}
+
+/// The one call a metered function makes when it ends, everything else
+/// inlined in it but the rare paths. Its arguments fit in registers (a
+/// `Started` by reference was stored by the caller and loaded back here,
+/// the start's reading on the way to the duration).
+#[inline(never)]
+fn record_end(
+    recorder: &Recorder,
+    on: StartedOn<'_>,
+    at: Ticks,
+    status: Status,
+    tag: Option<&'static str>,
+) {
+    let now = clock::now();
+    let ticks = clock::ticks_between(at, now);
+    let nanos = clock::nanos_of(ticks);
+    recorder.record(on, status, tag, (nanos, Some(ticks)), now);
 }
 
 /// Which thread a call ends on, as far as its recorder needs to know.

@@ -16,12 +16,11 @@ pub(crate) struct Started {
 
 impl Started {
     /// Inline where the call starts: the clock first, then a thread-local
-    /// read, the in-flight counter and the native bucket noted two calls
-    /// ago on this thread (see the recorder's doc). On AMD EPYC under
-    /// KVM a clock reading waits for the instructions before it to finish,
-    /// and those after it run while it is read: in this order the stripe's
-    /// lookup and counts overlap the reading (2-3 ns a call less than
-    /// counting the start first).
+    /// read and the in-flight counter. On AMD EPYC under KVM a clock
+    /// reading waits for the instructions before it to finish, and those
+    /// after it run while it is read: in this order the stripe's lookup and
+    /// count overlap the reading (2-3 ns a call less than counting the
+    /// start first).
     #[inline(always)]
     pub(crate) fn now(recorder: &'static Recorder) -> Self {
         let at = clock::now();
@@ -130,7 +129,7 @@ mod tests {
         Started::now(&RECORDER).end(Status::Success, None, EndsOn::StartingThread);
         // Noted by the call, not counted yet: the read counts it.
         assert_eq!(native_calls(&RECORDER), 1);
-        // The next call moves the note back, and it is still read once.
+        // A start changes nothing; the next call's note joins the first.
         let second = Started::now(&RECORDER);
         assert_eq!(native_calls(&RECORDER), 1);
         second.end(Status::Error, None, EndsOn::AnyThread);
@@ -140,8 +139,7 @@ mod tests {
         assert_eq!(native_calls(&RECORDER), 2);
         third.end(Status::Success, None, EndsOn::StartingThread);
         assert_eq!(native_calls(&RECORDER), 3);
-        // Observed by hand twice (no start in between): the second counts
-        // the note of the first.
+        // Observed by hand (no start): noted and counted as calls are.
         RECORDER.observe(5_000);
         RECORDER.observe(5_000_000_000);
         assert_eq!(native_calls(&RECORDER), 5);

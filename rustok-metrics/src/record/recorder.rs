@@ -21,14 +21,14 @@
 //! the whole range. The native counter comes from a table lookup
 //! ([`NativeLayout::counter`]), no scan.
 //!
-//! A call only notes its native counter in its stripe ([`NativeNotes`]);
-//! the thread's calls there count it two calls later, just after their
-//! first clock reading, when its address has long been known. Counting it
-//! at the end of the call it belongs to cost 7-10 ns a call on AMD EPYC
-//! under KVM (the counter's address depends on the second clock reading,
-//! and the next reading waits until that address is known), counting it in
-//! the next call 2-3.5 ns (its address then waits on the lookup's chain). A
-//! reader adds the noted counters (see [`NativeNotes`] for why never twice).
+//! A call only notes its native counter in its stripe ([`NativeNotes`]),
+//! and counts the one its thread's call there before last noted, whose
+//! address has long been known. Counting its own cost 7-10 ns a call on AMD
+//! EPYC under KVM (the counter's address depends on the second clock
+//! reading, and the next reading waits until that address is known),
+//! counting the previous call's 2-3.5 ns (its address then waits on that
+//! call's lookup). A reader adds the noted counters (see [`NativeNotes`]
+//! for why never twice).
 //!
 //! A call that ends inside a trace
 //! ([`trace::current`]) leaves an exemplar in the slot of its bucket and in
@@ -55,7 +55,7 @@ const STARTED: usize = SUM + 1;
 /// A thread's own stripe: calls in the native zero bucket.
 const NATIVE_ZERO: usize = STARTED + 1;
 /// A thread's own stripe: native counters of calls that ended and are not
-/// counted there yet, only ever used as [`NativeNotes`].
+/// counted there yet, only ever used through [`NativeNotes`].
 const NATIVE_NOTES: usize = NATIVE_ZERO + 1;
 const FIRST_BUCKET: usize = NATIVE_NOTES + 1;
 
@@ -238,20 +238,14 @@ impl Recorder {
         }
     }
 
-    /// Counts one call as started (in flight until [`record`](Self::record)),
-    /// and, on a thread with a stripe of its own, the native counter noted
-    /// there two calls ago (see [`NativeNotes`]).
+    /// Counts one call as started (in flight until [`record`](Self::record)).
     #[inline(always)]
     pub(crate) fn start(&self) -> StartedOn<'_> {
         match thread_slot::current() {
             Some(slot) => {
                 let stripe = self.owned_stripe(slot);
-                let head = stripe.counters().head();
                 // This thread is the stripe's only writer.
-                add_owned(&head[STARTED], 1, Ordering::Relaxed);
-                if let Some(counter) = notes(head).advance() {
-                    self.count_native(stripe, counter);
-                }
+                add_owned(&stripe.counters().head()[STARTED], 1, Ordering::Relaxed);
                 StartedOn(Some(stripe))
             }
             None => {
@@ -357,8 +351,8 @@ impl Recorder {
         }
         if let Some(layout) = self.native {
             let counter = native_counter(layout, nanos, ticks);
-            if let Some(replaced) = notes(head).note(counter) {
-                self.count_native(stripe, replaced);
+            if let Some(noted_before) = notes(head).push(counter) {
+                self.count_native(stripe, noted_before);
             }
         }
         bucket
@@ -585,9 +579,8 @@ impl Recorder {
 /// The native counters a thread's stripe noted and has not counted yet,
 /// from its first counters.
 #[inline(always)]
-fn notes(head: &[AtomicU64; 8]) -> &NativeNotes {
-    // SAFETY: the recorder uses this cell through `NativeNotes` only.
-    unsafe { NativeNotes::in_cell(&head[NATIVE_NOTES]) }
+fn notes(head: &[AtomicU64; 8]) -> NativeNotes<'_> {
+    NativeNotes::in_cell(&head[NATIVE_NOTES])
 }
 
 /// A call's native counter: from its ticks when the clock measured it,

@@ -1,10 +1,11 @@
 //! The counts of one series: a stripe per thread slot, summed when read.
 //!
 //! A stripe holds the count of each [`Status`], the sum of durations in
-//! nanoseconds, the calls started, and one count per finite histogram
-//! bucket (not cumulative). The histogram's `_count` is the sum of the end
-//! counts, so it always matches them in a render; calls in flight are the
-//! calls started less those ended.
+//! nanoseconds, the calls started, and one count per histogram bucket (not
+//! cumulative; `+Inf`'s is counted, so that a call needs no test for it, and
+//! never read). The histogram's `_count` is the sum of the end counts, so it
+//! always matches them in a render; calls in flight are the calls started
+//! less those ended.
 //!
 //! Ordering: a writer bumps the end count (`Release`) before the bucket
 //! count (`Release`); a reader loads every stripe's buckets, then every
@@ -52,11 +53,9 @@ use crate::trace::{self, Exemplar};
 
 const SUM: usize = Status::COUNT;
 const STARTED: usize = SUM + 1;
-/// A thread's own stripe: calls in the native zero bucket.
-const NATIVE_ZERO: usize = STARTED + 1;
 /// A thread's own stripe: native counters of calls that ended and are not
 /// counted there yet, only ever used through [`NativeNotes`].
-const NATIVE_NOTES: usize = NATIVE_ZERO + 1;
+const NATIVE_NOTES: usize = STARTED + 1;
 const FIRST_BUCKET: usize = NATIVE_NOTES + 1;
 
 /// The counts of one series.
@@ -341,14 +340,12 @@ impl Recorder {
         let head = counters.head();
         add_owned(&head[SUM], nanos, Ordering::Relaxed);
         add_owned(&head[status.index()], 1, Ordering::Release);
-        if bucket < self.finite_buckets() {
-            // SAFETY: a stripe has a cell per finite bucket.
-            add_owned(
-                unsafe { counters.get_unchecked(FIRST_BUCKET + bucket) },
-                1,
-                Ordering::Release,
-            );
-        }
+        // SAFETY: a stripe has a cell per bucket, `+Inf` included.
+        add_owned(
+            unsafe { counters.get_unchecked(FIRST_BUCKET + bucket) },
+            1,
+            Ordering::Release,
+        );
         if let Some(layout) = self.native {
             let counter = native_counter(layout, nanos, ticks);
             if let Some(noted_before) = notes(head).push(counter) {
@@ -359,8 +356,6 @@ impl Recorder {
     }
 
     /// Counts one call in native counter `counter` of this thread's stripe.
-    /// A window never holds the zero bucket (counter 0): its calls take the
-    /// slow path, so the common one has no test for it.
     #[inline(always)]
     fn count_native(&self, stripe: &Stripe, counter: usize) {
         if let Err(missed) = stripe.native().try_increment(counter) {
@@ -377,11 +372,9 @@ impl Recorder {
         let stripe = self.shared_stripe();
         stripe.cell(SUM).fetch_add(nanos, Ordering::Relaxed);
         stripe.cell(status.index()).fetch_add(1, Ordering::Release);
-        if bucket < self.finite_buckets() {
-            stripe
-                .cell(FIRST_BUCKET + bucket)
-                .fetch_add(1, Ordering::Release);
-        }
+        stripe
+            .cell(FIRST_BUCKET + bucket)
+            .fetch_add(1, Ordering::Release);
         if let Some(layout) = self.native {
             stripe
                 .cell(self.native_start() + native_counter(layout, nanos, ticks))
@@ -390,17 +383,12 @@ impl Recorder {
         bucket
     }
 
-    /// A call in the zero bucket, outside this thread's native window, or in
-    /// a full counter of it: count it in the stripe's zero-bucket cell, widen
-    /// the window, or move the full count to the shared stripe.
+    /// A call outside this thread's native window, or in a full counter of
+    /// it: widen the window, or move the full count to the shared stripe.
     #[cold]
     #[inline(never)]
     fn count_native_slowly(&self, stripe: &Stripe, counter: usize, mut missed: Missed) {
         let Some(layout) = self.native else { return };
-        if counter == 0 {
-            add_owned(&stripe.counters().head()[NATIVE_ZERO], 1, Ordering::Release);
-            return;
-        }
         let window = stripe.native();
         let _readers_wait = lock(&self.native_lock);
         loop {
@@ -447,10 +435,11 @@ impl Recorder {
         })
     }
 
-    /// Where the native counters start in a stripe.
+    /// Where the native counters start in a stripe: after a cell per
+    /// bucket, `+Inf` included.
     #[inline]
     fn native_start(&self) -> usize {
-        FIRST_BUCKET + self.finite_buckets()
+        FIRST_BUCKET + self.bounds_nanos.len()
     }
 
     #[inline]
@@ -536,7 +525,6 @@ impl Recorder {
                 }
             }
             for stripe in owned.iter().filter_map(OnceLock::get) {
-                into.native[0] += stripe.cell(NATIVE_ZERO).load(Ordering::Acquire);
                 stripe.native().add_to(&mut into.native);
                 // After the counters: see `NativeNotes`.
                 for counter in notes(stripe.counters().head()).read() {
@@ -687,6 +675,30 @@ mod tests {
             "{}",
             stripe.native().len()
         );
+    }
+
+    #[test]
+    fn zero_durations_are_counted_in_the_window_exactly() {
+        use crate::record::NativeLayout;
+        static LAYOUT: std::sync::LazyLock<NativeLayout> =
+            std::sync::LazyLock::new(|| NativeLayout::new(3, 160));
+        let recorder = Recorder::new(&[0.001], Some(&LAYOUT));
+        // A clock coarser than the call (a zero duration) over and over.
+        for _ in 0..1_000 {
+            record(&recorder, Status::Success, None, 0);
+        }
+        // Three more, so that a call of 5 µs is counted, not only noted.
+        for _ in 0..3 {
+            record(&recorder, Status::Success, None, 5_000);
+        }
+        let snapshot = snapshot(&recorder);
+        assert_eq!(snapshot.native[0], 1_000);
+        assert_eq!(snapshot.native.iter().sum::<u64>(), 1_003);
+        // The window reaches down to the zero bucket, and no further up
+        // than the slowest call's neighbourhood.
+        let stripe = recorder.owned_stripe(crate::record::thread_slot::current().unwrap());
+        let top = LAYOUT.neighbourhood(LAYOUT.counter_of_nanos(5_000)).end;
+        assert_eq!(stripe.native().len(), top);
     }
 
     #[test]

@@ -47,6 +47,13 @@ pub(crate) fn now() -> Ticks {
     }
 }
 
+/// Reads the TSC, if it is the clock's source (chosen, on x86-64): a
+/// reading that calls nothing, for the path that must not.
+#[inline(always)]
+pub(crate) fn tsc_now() -> Option<Ticks> {
+    (SOURCE.load(Ordering::Acquire) == TSC).then(|| Ticks(read_tsc()))
+}
+
 impl Ticks {
     /// The reading as a number, to keep in an atomic.
     pub(crate) fn raw(self) -> u64 {

@@ -40,12 +40,38 @@ impl Started {
     }
 }
 
-/// The one call a metered function makes when it ends, everything else
-/// inlined in it but the rare paths. Its arguments fit in registers (a
-/// `Started` by reference was stored by the caller and loaded back here,
-/// the start's reading on the way to the duration).
+/// The one call a metered function makes when it ends. Its arguments fit
+/// in registers (a `Started` by reference was stored by the caller and
+/// loaded back here, the start's reading on the way to the duration). The
+/// common call (timed by the TSC, ending on its starting thread, nothing
+/// rare to do) calls nothing further, so it saves three registers instead
+/// of six; the others end in a call that takes over (a tail call): 18
+/// instructions fewer a call.
 #[inline(never)]
 fn record_end(
+    recorder: &Recorder,
+    on: StartedOn<'_>,
+    at: Ticks,
+    status: Status,
+    tag: Option<&'static str>,
+) {
+    let Some(stripe) = on.stripe() else {
+        return record_end_elsewhere(recorder, on, at, status, tag);
+    };
+    let Some(now) = clock::tsc_now() else {
+        return record_end_elsewhere(recorder, on, at, status, tag);
+    };
+    let ticks = clock::ticks_between(at, now);
+    let nanos = clock::nanos_of(ticks);
+    if let Some(leftover) = recorder.record_in(stripe, status, tag, nanos, ticks) {
+        recorder.record_leftover(stripe, leftover, tag, nanos);
+    }
+}
+
+/// [`record_end`] for a call that may have moved to another thread, or on
+/// a machine whose clock is the OS's.
+#[inline(never)]
+fn record_end_elsewhere(
     recorder: &Recorder,
     on: StartedOn<'_>,
     at: Ticks,

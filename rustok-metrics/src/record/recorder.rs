@@ -89,10 +89,44 @@ pub(crate) struct Recorder {
 #[derive(Clone, Copy)]
 pub(crate) struct StartedOn<'r>(Option<&'r Stripe>);
 
-impl StartedOn<'_> {
+impl<'r> StartedOn<'r> {
     /// A call that may end on any thread: its end looks up the stripe of the
     /// thread it ends on.
     pub(crate) const ANYWHERE: StartedOn<'static> = StartedOn(None);
+
+    /// The stripe, if known.
+    #[inline(always)]
+    pub(super) fn stripe(self) -> Option<&'r Stripe> {
+        self.0
+    }
+}
+
+/// What a call counted in its thread's stripe ([`Recorder::record_in`])
+/// left to do: count a native counter its window could not, its tag and
+/// exemplars. One word (the counter plus one, 0 for none, and the call's
+/// status above it), so that it is passed in one register and the call that
+/// does it takes no argument on the stack.
+#[derive(Clone, Copy)]
+pub(super) struct Leftover(u64);
+
+impl Leftover {
+    #[inline(always)]
+    fn new(uncounted: Option<usize>, status: Status) -> Self {
+        let uncounted = uncounted.map_or(0, |counter| counter as u64 + 1);
+        Leftover(uncounted | (status.index() as u64) << 32)
+    }
+
+    /// The native counter not counted yet, if any.
+    fn uncounted(self) -> Option<usize> {
+        #[allow(clippy::cast_possible_truncation)]
+        (self.0 as u32)
+            .checked_sub(1)
+            .map(|counter| counter as usize)
+    }
+
+    fn status(self) -> Status {
+        Status::ALL[(self.0 >> 32) as usize]
+    }
 }
 
 /// A consistent read of a recorder (or several, added up).
@@ -269,15 +303,60 @@ impl Recorder {
         (nanos, ticks): (u64, Option<u64>),
         ended_at: Ticks,
     ) {
-        let bucket = match on.0 {
-            Some(stripe) => self.record_owned(stripe, status, nanos, ticks),
-            None => match thread_slot::current() {
-                Some(slot) => self.record_owned(self.owned_stripe(slot), status, nanos, ticks),
-                None => self.record_shared(status, nanos, ticks),
-            },
+        let stripe =
+            on.0.or_else(|| thread_slot::current().map(|slot| self.owned_stripe(slot)));
+        let bucket = match stripe {
+            Some(stripe) => {
+                let (bucket, uncounted) = self.record_owned(stripe, status, nanos, ticks);
+                if let Some(counter) = uncounted {
+                    self.count_native_slowly(stripe, counter);
+                }
+                bucket
+            }
+            None => self.record_shared(status, nanos, ticks),
         };
         if tag.is_some() || trace::may_be_traced() {
             self.record_tag_and_exemplars(bucket, status, tag, nanos, ended_at);
+        }
+    }
+
+    /// [`record`](Self::record) for a call timed by the clock that ended on
+    /// the thread it started on, in that thread's stripe. Returns what is
+    /// left to do, if anything: rare, and out of line
+    /// ([`record_leftover`](Self::record_leftover)), so that the caller
+    /// calls nothing otherwise.
+    #[inline(always)]
+    pub(super) fn record_in(
+        &self,
+        stripe: &Stripe,
+        status: Status,
+        tag: Option<&'static str>,
+        nanos: u64,
+        ticks: u64,
+    ) -> Option<Leftover> {
+        let (_, uncounted) = self.record_owned(stripe, status, nanos, Some(ticks));
+        (uncounted.is_some() || tag.is_some() || trace::may_be_traced())
+            .then(|| Leftover::new(uncounted, status))
+    }
+
+    /// Does what [`record_in`](Self::record_in) left to do.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn record_leftover(
+        &self,
+        stripe: &Stripe,
+        leftover: Leftover,
+        tag: Option<&'static str>,
+        nanos: u64,
+    ) {
+        if let Some(counter) = leftover.uncounted() {
+            self.count_native_slowly(stripe, counter);
+        }
+        if tag.is_some() || trace::may_be_traced() {
+            // The end's reading is not passed down (it would not fit in
+            // registers); the exemplar's time is a few nanoseconds later.
+            let bucket = self.bucket_of(nanos);
+            self.record_tag_and_exemplars(bucket, leftover.status(), tag, nanos, clock::now());
         }
     }
 
@@ -325,8 +404,9 @@ impl Recorder {
     }
 
     /// Counts a call in this thread's own stripe (a plain load and store per
-    /// counter: it is their only writer) and returns its classic bucket
-    /// (the last for `+Inf`).
+    /// counter: it is their only writer). Returns its classic bucket (the
+    /// last for `+Inf`), and the native counter it was to count and its
+    /// window could not, if any (for [`count_native_slowly`](Self::count_native_slowly)).
     #[inline(always)]
     fn record_owned(
         &self,
@@ -334,7 +414,7 @@ impl Recorder {
         status: Status,
         nanos: u64,
         ticks: Option<u64>,
-    ) -> usize {
+    ) -> (usize, Option<usize>) {
         let bucket = self.bucket_of(nanos);
         let counters = stripe.counters();
         let head = counters.head();
@@ -348,19 +428,13 @@ impl Recorder {
         );
         if let Some(layout) = self.native {
             let counter = native_counter(layout, nanos, ticks);
-            if let Some(noted_before) = notes(head).push(counter) {
-                self.count_native(stripe, noted_before);
+            if let Some(noted_before) = notes(head).push(counter)
+                && stripe.native().try_increment(noted_before).is_err()
+            {
+                return (bucket, Some(noted_before));
             }
         }
-        bucket
-    }
-
-    /// Counts one call in native counter `counter` of this thread's stripe.
-    #[inline(always)]
-    fn count_native(&self, stripe: &Stripe, counter: usize) {
-        if let Err(missed) = stripe.native().try_increment(counter) {
-            self.count_native_slowly(stripe, counter, missed);
-        }
+        (bucket, None)
     }
 
     /// Counts a call of a thread without a stripe of its own, with atomic
@@ -383,15 +457,16 @@ impl Recorder {
         bucket
     }
 
-    /// A call outside this thread's native window, or in a full counter of
-    /// it: widen the window, or move the full count to the shared stripe.
+    /// A call this thread's native window could not count (outside it, or
+    /// in a full counter of it): widen the window, or move the full count to
+    /// the shared stripe, and count it.
     #[cold]
     #[inline(never)]
-    fn count_native_slowly(&self, stripe: &Stripe, counter: usize, mut missed: Missed) {
+    fn count_native_slowly(&self, stripe: &Stripe, counter: usize) {
         let Some(layout) = self.native else { return };
         let window = stripe.native();
         let _readers_wait = lock(&self.native_lock);
-        loop {
+        while let Err(missed) = window.try_increment(counter) {
             match missed {
                 Missed::OutOfRange => window.widen(layout.neighbourhood(counter)),
                 Missed::Full => {
@@ -400,10 +475,6 @@ impl Recorder {
                         .fetch_add(FULL_COUNTER, Ordering::Release);
                     window.take_full(counter);
                 }
-            }
-            match window.try_increment(counter) {
-                Ok(()) => return,
-                Err(again) => missed = again,
             }
         }
     }

@@ -199,16 +199,13 @@ impl NativeLayout {
     }
 
     /// The counters of the power of two `counter` is in and of the powers
-    /// of two on either side of it (the zero bucket only for itself): what
-    /// a thread's window takes in when a call lands outside it, so that a
+    /// of two on either side of it (the zero bucket excluded): what a
+    /// thread's window takes in when a call lands outside it, so that a
     /// call has to be twice as fast or as slow as any before it to widen
     /// the window again.
     pub(crate) fn neighbourhood(&self, counter: usize) -> std::ops::Range<usize> {
-        if counter == 0 {
-            return 0..1;
-        }
         // Counters from 1 on come in runs of `group`, one power of two each.
-        let first = 1 + (counter - 1) / self.group * self.group;
+        let first = 1 + counter.saturating_sub(1) / self.group * self.group;
         first.saturating_sub(self.group).max(1)..(first + 2 * self.group).min(self.counters())
     }
 

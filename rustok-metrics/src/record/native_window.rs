@@ -5,7 +5,10 @@
 //! forty-eight, so a thread keeps a window of 16-bit counters from the
 //! lowest to the highest power of two it recorded: memory grows with the
 //! range of durations, not the layout's, and a call in the range is one
-//! load and one store, as a full array would be.
+//! load and one store, as a full array would be. Calls of zero duration (a
+//! clock coarser than the call) are counted beside the window, in a 64-bit
+//! counter of their own, so that they do not stretch it down to the zero
+//! bucket; they take the slow path, without the lock once the window exists.
 //!
 //! Two rare events change more than one counter, and both happen under the
 //! recorder's `native_lock`, which readers hold while they read windows, so
@@ -16,12 +19,17 @@
 //!   shared stripe, which readers add in under the same lock.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicPtr, AtomicU16, Ordering};
 
-/// Counters `first..first + counters.len()` of a native layout.
+use super::stripe::add_owned;
+use std::sync::atomic::{AtomicPtr, AtomicU16, AtomicU64, Ordering};
+
+/// Counters `first..first + counters.len()` of a native layout, and the
+/// zero bucket's (counter 0), kept apart: a range that took it in would
+/// reach from it up to the durations the calls take.
 struct Counts {
     first: usize,
     counters: Box<[AtomicU16]>,
+    zero: AtomicU64,
 }
 
 impl Counts {
@@ -45,6 +53,7 @@ pub(super) struct NativeWindow(AtomicPtr<Counts>);
 static NO_COUNTS: std::sync::LazyLock<Counts> = std::sync::LazyLock::new(|| Counts {
     first: 0,
     counters: Box::new([]),
+    zero: AtomicU64::new(0),
 });
 
 fn no_counts() -> *mut Counts {
@@ -83,22 +92,34 @@ impl NativeWindow {
         Ok(())
     }
 
+    /// Counts one call in the zero bucket, unless the window was never
+    /// widened (then [`widen`](Self::widen) it, by any range, even empty).
+    /// Owner thread only.
+    pub(super) fn try_count_zero(&self) -> Result<(), Missed> {
+        let counts = self.0.load(Ordering::Relaxed);
+        if counts == no_counts() {
+            return Err(Missed::OutOfRange);
+        }
+        // SAFETY: the owner thread reads the pointer it last wrote itself;
+        // only it replaces or frees it.
+        add_owned(unsafe { &(*counts).zero }, 1, Ordering::Release);
+        Ok(())
+    }
+
     /// Widens the window to hold `range` too, keeping every count. Owner
     /// thread only, under the recorder's `native_lock`.
     pub(super) fn widen(&self, range: Range<usize>) {
         let old = self.0.load(Ordering::Relaxed);
         // SAFETY: only this (the owner) thread replaces or frees the pointer.
         let old_counts = (old != no_counts()).then(|| unsafe { &*old });
-        let wanted = match old_counts {
-            Some(counts) => {
-                let held = counts.range();
-                held.start.min(range.start)..held.end.max(range.end)
-            }
-            None => range,
+        let wanted = match old_counts.map(Counts::range) {
+            Some(held) if !held.is_empty() => held.start.min(range.start)..held.end.max(range.end),
+            _ => range,
         };
         let counts = Box::new(Counts {
             first: wanted.start,
             counters: wanted.clone().map(|_| AtomicU16::new(0)).collect(),
+            zero: AtomicU64::new(old_counts.map_or(0, |old| old.zero.load(Ordering::Relaxed))),
         });
         if let Some(old_counts) = old_counts {
             for (counter, old_cell) in old_counts.range().zip(old_counts.counters.iter()) {
@@ -131,6 +152,7 @@ impl NativeWindow {
         // SAFETY: the pointer is freed only under `native_lock`, which the
         // caller holds, and was published with `Release`.
         let counts = unsafe { &*self.0.load(Ordering::Acquire) };
+        into[0] += counts.zero.load(Ordering::Acquire);
         for (total, cell) in into[counts.range()].iter_mut().zip(counts.counters.iter()) {
             *total += u64::from(cell.load(Ordering::Acquire));
         }

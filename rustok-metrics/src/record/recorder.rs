@@ -316,7 +316,7 @@ impl Recorder {
             None => self.record_shared(status, nanos, ticks),
         };
         if tag.is_some() || trace::may_be_traced() {
-            self.record_tag_and_exemplars(bucket, status, tag, nanos, ended_at);
+            self.record_tag_and_exemplars(bucket, status, tag, nanos, Some(ended_at));
         }
     }
 
@@ -349,19 +349,21 @@ impl Recorder {
         tag: Option<&'static str>,
         nanos: u64,
     ) {
-        if let Some(counter) = leftover.uncounted() {
-            self.count_native_slowly(stripe, counter);
-        }
         if tag.is_some() || trace::may_be_traced() {
             // The end's reading is not passed down (it would not fit in
-            // registers); the exemplar's time is a few nanoseconds later.
+            // registers): an exemplar reads the clock again, a few
+            // nanoseconds after the end.
             let bucket = self.bucket_of(nanos);
-            self.record_tag_and_exemplars(bucket, leftover.status(), tag, nanos, clock::now());
+            self.record_tag_and_exemplars(bucket, leftover.status(), tag, nanos, None);
+        }
+        if let Some(counter) = leftover.uncounted() {
+            self.count_native_slowly(stripe, counter);
         }
     }
 
     /// Counts a tagged call, and leaves the call's exemplars when it ended
-    /// inside a trace. Out of line: most calls have neither.
+    /// inside a trace, at `ended_at` (`None`: now). Out of line: most calls
+    /// have neither.
     #[inline(never)]
     fn record_tag_and_exemplars(
         &self,
@@ -369,7 +371,7 @@ impl Recorder {
         status: Status,
         tag: Option<&'static str>,
         nanos: u64,
-        ended_at: Ticks,
+        ended_at: Option<Ticks>,
     ) {
         let tagged = tag.map(|tag| {
             self.tags
@@ -384,6 +386,7 @@ impl Recorder {
             trace::current()
         };
         if let Some(trace) = trace {
+            let ended_at = ended_at.unwrap_or_else(clock::now);
             let slots = self.exemplar_slots();
             slots[bucket].write(&trace, nanos, ended_at);
             let end_slot = tagged.unwrap_or(&slots[self.bounds_nanos.len() + status.index()]);
@@ -457,15 +460,25 @@ impl Recorder {
         bucket
     }
 
-    /// A call this thread's native window could not count (outside it, or
-    /// in a full counter of it): widen the window, or move the full count to
-    /// the shared stripe, and count it.
+    /// A call this thread's native window could not count (in the zero
+    /// bucket, outside the window, or in a full counter of it): count a
+    /// zero, or widen the window, or move the full count to the shared
+    /// stripe, and count it.
     #[cold]
     #[inline(never)]
     fn count_native_slowly(&self, stripe: &Stripe, counter: usize) {
         let Some(layout) = self.native else { return };
         let window = stripe.native();
+        if counter == 0 && window.try_count_zero().is_ok() {
+            return;
+        }
         let _readers_wait = lock(&self.native_lock);
+        if counter == 0 {
+            // The thread's first call here: a window with no counters yet.
+            window.widen(0..0);
+            let _counted = window.try_count_zero();
+            return;
+        }
         while let Err(missed) = window.try_increment(counter) {
             match missed {
                 Missed::OutOfRange => window.widen(layout.neighbourhood(counter)),
@@ -749,7 +762,7 @@ mod tests {
     }
 
     #[test]
-    fn zero_durations_are_counted_in_the_window_exactly() {
+    fn zero_durations_are_counted_exactly_without_widening_the_window() {
         use crate::record::NativeLayout;
         static LAYOUT: std::sync::LazyLock<NativeLayout> =
             std::sync::LazyLock::new(|| NativeLayout::new(3, 160));
@@ -765,11 +778,11 @@ mod tests {
         let snapshot = snapshot(&recorder);
         assert_eq!(snapshot.native[0], 1_000);
         assert_eq!(snapshot.native.iter().sum::<u64>(), 1_003);
-        // The window reaches down to the zero bucket, and no further up
-        // than the slowest call's neighbourhood.
+        // The window holds the 5 µs calls' neighbourhood only: the zero
+        // bucket is counted apart, not by stretching the window down to it.
         let stripe = recorder.owned_stripe(crate::record::thread_slot::current().unwrap());
-        let top = LAYOUT.neighbourhood(LAYOUT.counter_of_nanos(5_000)).end;
-        assert_eq!(stripe.native().len(), top);
+        let around = LAYOUT.neighbourhood(LAYOUT.counter_of_nanos(5_000));
+        assert_eq!(stripe.native().len(), around.len());
     }
 
     #[test]

@@ -19,8 +19,6 @@
 //!   shared stripe, which readers add in under the same lock.
 
 use std::ops::Range;
-
-use super::stripe::add_owned;
 use std::sync::atomic::{AtomicPtr, AtomicU16, AtomicU64, Ordering};
 
 /// Counters `first..first + counters.len()` of a native layout, and the
@@ -102,7 +100,9 @@ impl NativeWindow {
         }
         // SAFETY: the owner thread reads the pointer it last wrote itself;
         // only it replaces or frees it.
-        add_owned(unsafe { &(*counts).zero }, 1, Ordering::Release);
+        let zero = unsafe { &(*counts).zero };
+        // Its only writer: a load and a store, as for the counters.
+        zero.store(zero.load(Ordering::Relaxed) + 1, Ordering::Release);
         Ok(())
     }
 
